@@ -1,0 +1,353 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE to the collection. The only code that talks to the host: one batch of netsh commands per round trip.
+
+The action plugin hands a :class:`NetshRunner` one callable, ``execute(command_line, stdin_bytes) ->
+(rc, stdout, stderr)``, wrapping ``ActionBase._low_level_execute_command(cmd, in_data=...,
+sudoable=False)``. The runner sends the frozen bootstrap of :mod:`._bootstrap` as
+``PowerShell ... -EncodedCommand <b64>`` and the batch on stdin, then reads the per-command results
+back from after the result marker. Wire format and reasoning: ``reference/execution.md`` §0, §1.2–1.5,
+§2.2 and §6.
+
+Nothing here imports Ansible; tests hand in a plain function instead of a connection.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import codecs
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from ._bootstrap import BOOTSTRAP_SCRIPT, RESULT_MARKER
+from ._errors import LockdownError
+from ._quote import join_c
+
+# ansible-core 2.19 and 2.20 winrm leave a command alone only when it starts with exactly this text
+# (case-sensitive); 2.21 looks for " -EncodedCommand "; psrp and ssh accept it as it is
+# (execution.md §1.2, §1.4, §1.5, §6 item 3). It is also what ansible.windows' _reboot.py builds.
+POWERSHELL_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+
+# netsh reports an IPsec error as a stdout line "ERR IPsec[NNNNN] : ..." whatever its exit code
+# (docs/netsh-output-format.md §8, A-21). The bootstrap stops a stop_on_error batch on the same test:
+# the text anywhere in stdout.
+IPSEC_ERROR = "ERR IPsec["
+
+# How many characters of stdout a TransportError quotes when the result marker is missing.
+STDOUT_HEAD = 2000
+
+# Code pages whose Python codec is not simply "cp<N>". Every OEM code page Windows uses (437, 720,
+# 737, 775, 850, 852, 855, 857, 858, 862, 866, 874, 932, 936, 949, 950, 1258) and every ANSI one
+# (1250-1258) has a "cp<N>" codec; cp936 is Python's name for GBK.
+_CODECS = {65001: "utf-8", 54936: "gb18030", 20127: "ascii", 28591: "latin-1"}
+
+
+class TransportError(LockdownError):
+    """The host's answer to a batch could not be read: no result marker, bad payload, or broken protocol.
+
+    It means the batch may or may not have run; it never means that a netsh command failed (that is
+    a :class:`CommandResult` with ``failed`` set, or a :class:`BatchFailed`).
+    """
+
+
+class BatchFailed(LockdownError):
+    """A write batch stopped at a failing netsh command.
+
+    Attributes:
+        succeeded: results of the commands that ran and succeeded, in order.
+        failed: result of the command that failed (its rc, stdout and stderr as netsh gave them).
+        not_run: argv of each requested command that was never started, in order.
+    """
+
+    def __init__(
+        self,
+        succeeded: tuple[CommandResult, ...],
+        failed: CommandResult,
+        not_run: tuple[tuple[str, ...], ...],
+    ) -> None:
+        self.succeeded = succeeded
+        self.failed = failed
+        self.not_run = not_run
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        position = len(self.succeeded) + 1
+        total = len(self.succeeded) + 1 + len(self.not_run)
+        lines = [
+            f"netsh command {position} of {total} failed with exit code {self.failed.rc}: "
+            f"{_display(self.failed.argv)}",
+            "netsh stdout:" + _indented(self.failed.stdout),
+            "netsh stderr:" + _indented(self.failed.stderr),
+            f"succeeded before it ({len(self.succeeded)}):" + _listed(r.argv for r in self.succeeded),
+            f"not run ({len(self.not_run)}):" + _listed(self.not_run),
+        ]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """What one netsh process left behind.
+
+    ``argv`` is the argument list as requested (without ``netsh`` itself); ``stdout`` is already
+    decoded with the host's code page and keeps netsh's CRLF line ends; ``stderr`` is the text .NET
+    decoded on the host.
+    """
+
+    argv: tuple[str, ...]
+    rc: int
+    stdout: str
+    stderr: str
+
+    @property
+    def failed(self) -> bool:
+        """True when netsh exited non-zero or printed an ``ERR IPsec[`` error (the bootstrap's own test)."""
+        return self.rc != 0 or IPSEC_ERROR in self.stdout
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One batch: netsh argument lists to run in order, and whether to stop at the first failure.
+
+    Each command is netsh's arguments only, e.g. ``("ipsec", "static", "show", "policy", "all")``.
+    Any sequences are accepted and stored as tuples.
+
+    Raises:
+        TypeError: a command is a plain string or holds a non-string.
+        ValueError: an argument holds NUL or a lone surrogate (neither can reach netsh).
+    """
+
+    commands: tuple[tuple[str, ...], ...]
+    stop_on_error: bool = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        commands = tuple(_argv(command) for command in self.commands)
+        object.__setattr__(self, "commands", commands)
+        object.__setattr__(self, "stop_on_error", bool(self.stop_on_error))
+
+    def command_line(self) -> str:
+        """The command to execute on the host: the bootstrap as ``PowerShell ... -EncodedCommand``."""
+        return encoded_powershell(BOOTSTRAP_SCRIPT)
+
+    def stdin(self) -> str:
+        """The stdin line: base64 of the UTF-8 JSON request, then CRLF. Pure ASCII."""
+        request = {"stop_on_error": self.stop_on_error, "commands": [join_c(argv) for argv in self.commands]}
+        text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
+        return base64.b64encode(text.encode("utf-8")).decode("ascii") + "\r\n"
+
+
+class NetshRunner:
+    """Runs batches of netsh commands on one host, one ``execute`` call per batch.
+
+    ``execute(command_line, stdin)`` must run ``command_line`` on the host with ``stdin`` (bytes) as
+    its standard input and return ``(rc, stdout, stderr)`` as text; whatever it raises passes through
+    unchanged. ``round_trips`` counts the calls made so far.
+    """
+
+    def __init__(self, execute: Callable[[str, bytes], tuple[int, str, str]]) -> None:
+        self._execute = execute
+        self.round_trips = 0
+
+    def run_batch(self, commands: Sequence[Sequence[str]], *, stop_on_error: bool) -> tuple[CommandResult, ...]:
+        """Run ``commands`` (netsh argument lists) in order in one round trip; return their results.
+
+        An empty batch returns ``()`` without calling the host. With ``stop_on_error`` the host stops
+        after the first failing command, so fewer results than commands come back; pass them to
+        :func:`raise_for_failure` to turn that into a :class:`BatchFailed`. Without it every command
+        runs and failures are only visible in the results.
+
+        Raises:
+            TransportError: the answer could not be read (see :func:`parse_batch_output`).
+            TypeError, ValueError: a command cannot be sent (see :class:`BatchRequest`); no call is made.
+        """
+        request = BatchRequest(tuple(commands), stop_on_error=stop_on_error)
+        if not request.commands:
+            return ()
+        command_line, stdin = request.command_line(), request.stdin().encode("ascii")
+        self.round_trips += 1
+        rc, stdout, stderr = self._execute(command_line, stdin)
+        return parse_batch_output(request, rc, stdout, stderr)
+
+
+def encoded_powershell(script: str) -> str:
+    """``PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand <b64>``.
+
+    ``<b64>`` is base64 of the script's UTF-16-LE bytes. The script is encoded as given (no line
+    stripping), so the text pinned by the tests is the text the host runs.
+    """
+    return POWERSHELL_PREFIX + base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+
+
+def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str) -> tuple[CommandResult, ...]:
+    """Read the bootstrap's answer to ``request`` into one :class:`CommandResult` per command run.
+
+    Anything may come before the last result marker (profile banners, warnings); the first
+    whitespace-separated token after it is the payload. Once the marker is found ``rc`` and ``stderr``
+    are ignored: the bootstrap prints the marker as its last act before ``exit 0``.
+
+    Raises:
+        TransportError: the marker is missing (the message quotes ``rc``, ``stderr`` and the first
+            2,000 characters of ``stdout``); the payload is not base64 of UTF-8 JSON of the expected
+            shape; the code page has no Python codec; a stdout does not decode with it; more results
+            than commands came back; or fewer, although the batch should not have stopped.
+    """
+    at = stdout.rfind(RESULT_MARKER)
+    if at < 0:
+        raise TransportError(_missing_marker_message(rc, stdout, stderr))
+    token = stdout[at + len(RESULT_MARKER):].split(None, 1)
+    if not token:
+        raise TransportError("the result marker of the netsh batch is not followed by a payload")
+    try:
+        document = json.loads(base64.b64decode(token[0], validate=True).decode("utf-8"))
+    except ValueError as exc:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise TransportError(f"the result payload of the netsh batch is not base64 of UTF-8 JSON: {exc}") from exc
+    if not isinstance(document, dict) or "codepage" not in document or "results" not in document:
+        raise TransportError(f"the result of the netsh batch lacks 'codepage' or 'results': {_clip(document)}")
+    codec = _codec(document["codepage"])
+    raw_results = document["results"]
+    # Windows PowerShell 5.1's ConvertTo-Json writes a one-element array as the bare element
+    # (execution.md §2.2 and §3.3); accept a lone result object as a list of one.
+    if isinstance(raw_results, dict):
+        raw_results = [raw_results]
+    if not isinstance(raw_results, list):
+        raise TransportError(f"'results' of the netsh batch is not a list: {_clip(raw_results)}")
+    if len(raw_results) > len(request.commands):
+        raise TransportError(
+            f"the netsh batch returned {len(raw_results)} results for {len(request.commands)} commands"
+        )
+    results = tuple(
+        _command_result(argv, raw, codec) for argv, raw in zip(request.commands, raw_results)
+    )
+    if len(results) < len(request.commands) and not (request.stop_on_error and results and results[-1].failed):
+        raise TransportError(
+            f"the netsh batch returned {len(results)} results for {len(request.commands)} commands "
+            "although it had no reason to stop early"
+        )
+    return results
+
+
+def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[Sequence[str]]) -> None:
+    """Raise :class:`BatchFailed` if a write batch (run with ``stop_on_error``) stopped at a failure.
+
+    ``requested`` is the batch as it was asked for; ``results`` what :meth:`NetshRunner.run_batch`
+    returned for it. Returns ``None`` when every requested command ran and succeeded.
+
+    Raises:
+        BatchFailed: a command failed; it carries the commands that succeeded, the failed result and
+            the argv of the commands not run.
+        ValueError: ``results`` do not belong to ``requested`` or continue past a failure (not a
+            stop_on_error batch); a programming error, not a host error.
+    """
+    requested_argv = tuple(_argv(argv) for argv in requested)
+    if len(results) > len(requested_argv) or any(
+        result.argv != argv for result, argv in zip(results, requested_argv)
+    ):
+        raise ValueError("raise_for_failure() was given results that do not match the requested commands")
+    for index, result in enumerate(results):
+        if not result.failed:
+            continue
+        if index != len(results) - 1:
+            raise ValueError("raise_for_failure() expects the results of a stop_on_error batch")
+        raise BatchFailed(tuple(results[:index]), result, requested_argv[index + 1:])
+    if len(results) != len(requested_argv):
+        raise ValueError("raise_for_failure() was given fewer results than commands but no failure")
+
+
+def _argv(command: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(command, str):
+        raise TypeError(f"a netsh command must be a sequence of arguments, not a string: {command!r}")
+    argv = tuple(command)
+    for arg in argv:
+        if not isinstance(arg, str):
+            raise TypeError(f"netsh arguments must be strings, got {arg!r} in {argv!r}")
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"cannot send an argument holding a lone surrogate: {arg!r}") from None
+    join_c(argv)  # raises ValueError, naming the argument, for NUL
+    return argv
+
+
+def _codec(codepage: object) -> str:
+    if isinstance(codepage, bool) or not isinstance(codepage, int):
+        raise TransportError(f"the netsh batch reported a code page that is not a number: {codepage!r}")
+    name = _CODECS.get(codepage, f"cp{codepage}")
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise TransportError(
+            f"the host's OEM code page {codepage} has no Python codec, so netsh's output cannot be decoded"
+        ) from None
+
+
+def _command_result(argv: tuple[str, ...], raw: object, codec: str) -> CommandResult:
+    if not isinstance(raw, dict):
+        raise TransportError(f"a result of the netsh batch is not an object: {_clip(raw)}")
+    rc, stdout_b64, stderr = raw.get("rc"), raw.get("stdout"), raw.get("stderr")
+    # ConvertTo-Json writes a $null string as null; an empty stderr is no stderr.
+    if stderr is None:
+        stderr = ""
+    well_typed = isinstance(rc, int) and not isinstance(rc, bool) and isinstance(stdout_b64, str)
+    if not well_typed or not isinstance(stderr, str):
+        raise TransportError(f"a result of the netsh batch does not have the expected fields: {_clip(raw)}")
+    try:
+        stdout_bytes = base64.b64decode(stdout_b64, validate=True)
+    except binascii.Error as exc:
+        raise TransportError(f"the stdout of {_display(argv)} is not valid base64: {exc}") from exc
+    try:
+        stdout = stdout_bytes.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise TransportError(
+            f"the stdout of {_display(argv)} does not decode with the host's code page ({codec}): {exc}"
+        ) from exc
+    return CommandResult(argv=argv, rc=rc, stdout=stdout, stderr=stderr)
+
+
+def _missing_marker_message(rc: int, stdout: str, stderr: str) -> str:
+    head = stdout[:STDOUT_HEAD]
+    more = len(stdout) - len(head)
+    lines = [
+        f"the host did not answer the netsh batch (no {RESULT_MARKER} line; exit code {rc}). "
+        "Is PowerShell available on the host? Is the connection a Windows host?",
+        "stderr:" + _indented(stderr),
+        f"stdout (first {STDOUT_HEAD} characters):" + _indented(head),
+    ]
+    if more:
+        lines.append(f"... {more} more characters of stdout not shown")
+    return "\n".join(lines)
+
+
+def _display(argv: Sequence[str]) -> str:
+    return "netsh " + join_c(argv)
+
+
+def _indented(text: str) -> str:
+    body = text.rstrip()
+    if not body:
+        return " (empty)"
+    return "".join("\n    " + line for line in body.splitlines())
+
+
+def _listed(argvs: Iterable[Sequence[str]]) -> str:
+    items = ["\n    " + _display(argv) for argv in argvs]
+    return "".join(items) if items else " (none)"
+
+
+def _clip(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "..."
+
+
+__all__ = [
+    "BatchFailed",
+    "BatchRequest",
+    "CommandResult",
+    "NetshRunner",
+    "POWERSHELL_PREFIX",
+    "TransportError",
+    "encoded_powershell",
+    "parse_batch_output",
+    "raise_for_failure",
+]

@@ -1,0 +1,138 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Pins the frozen bootstrap and its command-line budget (reference/execution.md §1.2, §2.2, §6).
+
+A failure here means the bootstrap text changed. That is a protocol change: bump BOOTSTRAP_TAG,
+update the emulated host, and only then update the pins below.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import (
+    BOOTSTRAP_SCRIPT,
+    BOOTSTRAP_TAG,
+    RESULT_MARKER,
+)
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchRequest
+
+SHA256 = "6fbd68318778908f78f43224a0b453d248d72145652004be2b1e4a17be71dfe3"
+
+EXPECTED_LINES = (
+    r"# lockdown-ipsec-batch-v1",
+    r"$ErrorActionPreference='Stop'",
+    r"$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
+    r"$r=@()",
+    r"foreach($c in $q.commands){",
+    # (long lines are split into adjacent literals only to stay within the line-length limit)
+    r"$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{"
+    r'FileName="$env:SystemRoot\System32\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
+    r"RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))",
+    r"$p.StandardInput.Close()",
+    r"$e=$p.StandardError.ReadToEndAsync()",
+    r"$m=New-Object IO.MemoryStream",
+    r"$p.StandardOutput.BaseStream.CopyTo($m)",
+    r"$p.WaitForExit()",
+    r"$b=$m.ToArray()",
+    r"$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
+    r"if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
+    r"}",
+    r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject "
+    r"@{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} -Depth 4 -Compress)))",
+    r"exit 0",
+)
+
+PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+
+# cmd.exe, which WinRS uses to run the command line, refuses lines of 8191 characters or more.
+CMD_LINE_LIMIT = 8191
+
+# A large, awkward write batch: the stdin payload grows with it, the command line must not.
+BIG_BATCH = BatchRequest(
+    [
+        ["ipsec", "static", "add", "filter", f"filterlist=Zürich ✓ 测试 {n}", 'description=say "hi" & 100%',
+         "srcaddr=10.0.0.0", "srcmask=255.0.0.0", "dstaddr=me", "protocol=TCP", f"dstport={n}"]
+        for n in range(1, 501)
+    ],
+    stop_on_error=True,
+)
+
+
+def _double_encoded(command_line: str) -> tuple[str, str]:
+    """What ansible-core <= 2.18 winrm sends for an already encoded command (execution.md §1.2).
+
+    Uses the installed core's ``ShellModule._encode_script`` when it still exists (2.19 has it; it is
+    deprecated for removal in 2.24). Otherwise computes the same wrapping by hand: the command as a
+    script, lines stripped, no strict mode, no rc tail, base64 of UTF-16-LE behind the same prefix.
+    Returns the command line and which way it was computed.
+    """
+    try:
+        from ansible.plugins.shell.powershell import ShellModule
+
+        encode = ShellModule()._encode_script
+    except (ImportError, AttributeError):
+        script = "\n".join(line.strip() for line in command_line.splitlines() if line.strip())
+        return PREFIX + base64.b64encode(script.encode("utf-16-le")).decode("ascii"), "by hand"
+    parts = encode(command_line, as_list=True, strict_mode=False, preserve_rc=False)
+    return " ".join(parts), "ansible-core"
+
+
+def test_tag_and_marker() -> None:
+    assert BOOTSTRAP_TAG == "lockdown-ipsec-batch-v1"
+    assert RESULT_MARKER == "<<LOCKDOWN-IPSEC-RESULT>>"
+    assert BOOTSTRAP_SCRIPT.startswith("# " + BOOTSTRAP_TAG + "\n")
+
+
+def test_sha256() -> None:
+    assert hashlib.sha256(BOOTSTRAP_SCRIPT.encode("utf-8")).hexdigest() == SHA256
+
+
+def test_full_text() -> None:
+    assert BOOTSTRAP_SCRIPT.split("\n") == list(EXPECTED_LINES)
+    assert BOOTSTRAP_SCRIPT == "\n".join(EXPECTED_LINES)
+
+
+def test_script_is_ascii_without_indentation() -> None:
+    # Every character costs 8/3 on the command line (16/3 on ansible-core <= 2.18).
+    assert BOOTSTRAP_SCRIPT.isascii()
+    assert all(line == line.strip() for line in BOOTSTRAP_SCRIPT.split("\n"))
+
+
+def test_command_line_is_the_encoded_bootstrap() -> None:
+    line = BIG_BATCH.command_line()
+    assert line.startswith(PREFIX)
+    assert base64.b64decode(line[len(PREFIX):]).decode("utf-16-le") == BOOTSTRAP_SCRIPT
+
+
+def test_command_line_fits_cmd_exe() -> None:
+    assert len(BIG_BATCH.command_line()) < CMD_LINE_LIMIT
+
+
+def test_command_line_fits_cmd_exe_when_double_encoded() -> None:
+    line, how = _double_encoded(BIG_BATCH.command_line())
+    assert line.startswith(PREFIX), how
+    assert len(line) < CMD_LINE_LIMIT, f"{len(line)} characters, computed {how}"
+
+
+def test_ansible_core_encoding_matches_the_hand_computation() -> None:
+    # Keeps the fallback in _double_encoded honest while ansible-core still has the private method.
+    pytest.importorskip("ansible.plugins.shell.powershell")
+    from ansible.plugins.shell.powershell import ShellModule
+
+    if not hasattr(ShellModule, "_encode_script"):
+        pytest.skip("ansible-core no longer has ShellModule._encode_script")
+    command_line = BIG_BATCH.command_line()
+    by_core, how = _double_encoded(command_line)
+    assert how == "ansible-core"
+    assert by_core == PREFIX + base64.b64encode(command_line.encode("utf-16-le")).decode("ascii")
+
+
+def test_stdin_is_ascii() -> None:
+    stdin = BIG_BATCH.stdin()
+    assert stdin.isascii()
+    assert stdin.endswith("\r\n")

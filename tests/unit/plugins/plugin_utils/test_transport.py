@@ -1,0 +1,373 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""NetshRunner and the batch wire format, against plain-function hosts that answer like the bootstrap."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+
+import pytest
+
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import BOOTSTRAP_SCRIPT
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import LockdownError
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._quote import join_c
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import (
+    BatchFailed,
+    BatchRequest,
+    CommandResult,
+    NetshRunner,
+    TransportError,
+    encoded_powershell,
+    parse_batch_output,
+    raise_for_failure,
+)
+
+MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
+PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+
+# A netsh stand-in: the quoted argument string in, (rc, stdout bytes, stderr) out.
+Netsh = Callable[[str], tuple[int, bytes, str]]
+
+
+def reply(results: list[dict], *, codepage: int = 437, noise: str = "", lone: bool = False) -> str:
+    """stdout as the bootstrap prints it: noise, then the marker and base64 JSON, then CRLF."""
+    document = {"codepage": codepage, "results": results[0] if lone else results}
+    payload = base64.b64encode(json.dumps(document).encode("utf-8")).decode("ascii")
+    return noise + MARKER + payload + "\r\n"
+
+
+def result(rc: int = 0, stdout: bytes = b"", stderr: str = "") -> dict:
+    return {"rc": rc, "stdout": base64.b64encode(stdout).decode("ascii"), "stderr": stderr}
+
+
+def host(netsh: Netsh, *, codepage: int = 437, noise: str = "", calls: list | None = None):
+    """An ``execute`` callable that behaves like PowerShell running the bootstrap.
+
+    It insists on the exact command line, reads the request from stdin, runs ``netsh`` per command,
+    stops like the bootstrap does, and unwraps one-element arrays like Windows PowerShell 5.1.
+    """
+
+    def execute(command_line: str, stdin: bytes) -> tuple[int, str, str]:
+        assert command_line == PREFIX + base64.b64encode(BOOTSTRAP_SCRIPT.encode("utf-16-le")).decode("ascii")
+        request = json.loads(base64.b64decode(b"".join(stdin.split())).decode("utf-8"))
+        if calls is not None:
+            calls.append(request)
+        results = []
+        for command in request["commands"]:
+            rc, out, err = netsh(command)
+            results.append(result(rc, out, err))
+            if request["stop_on_error"] and (rc or b"ERR IPsec[" in out):
+                break
+        return 0, reply(results, codepage=codepage, noise=noise, lone=len(results) == 1), ""
+
+    return execute
+
+
+def echo(command: str) -> tuple[int, bytes, str]:
+    return 0, f"ran {command}\r\n".encode("cp437"), ""
+
+
+SHOW = [["ipsec", "static", "show", "policy", "all"], ["ipsec", "static", "show", "filterlist", "all"]]
+
+
+class TestResults:
+    def test_results_after_noise_lines(self) -> None:
+        noise = "Windows PowerShell\r\nCopyright (C) Microsoft Corporation.\r\n\r\nWARNING: profile says hi\r\n"
+        runner = NetshRunner(host(echo, noise=noise))
+        results = runner.run_batch(SHOW, stop_on_error=False)
+        assert results == (
+            CommandResult(argv=tuple(SHOW[0]), rc=0, stdout="ran ipsec static show policy all\r\n", stderr=""),
+            CommandResult(argv=tuple(SHOW[1]), rc=0, stdout="ran ipsec static show filterlist all\r\n", stderr=""),
+        )
+        assert not any(r.failed for r in results)
+
+    def test_the_last_marker_wins(self) -> None:
+        request = BatchRequest([["ipsec", "static", "show", "all"]], stop_on_error=False)
+        stdout = f"{MARKER}not-base64!\r\n" + reply([result(0, b"real\r\n")])
+        (only,) = parse_batch_output(request, 0, stdout, "")
+        assert only.stdout == "real\r\n"
+
+    def test_arguments_reach_netsh_quoted_once(self) -> None:
+        seen: list[str] = []
+
+        def netsh(command: str) -> tuple[int, bytes, str]:
+            seen.append(command)
+            return 0, b"", ""
+
+        argv = ["ipsec", "static", "add", "policy", "name=100% %PATH% & Zürich ✓", 'description=a "b"']
+        NetshRunner(host(netsh)).run_batch([argv], stop_on_error=True)
+        assert seen == [join_c(argv)]
+
+    def test_lone_result_object_is_unwrapped(self) -> None:
+        # Windows PowerShell 5.1 ConvertTo-Json writes @(x) as x (execution.md §2.2, §3.3).
+        request = BatchRequest([["ipsec", "static", "show", "all"]], stop_on_error=False)
+        stdout = reply([result(0, b"one\r\n", "")], lone=True)
+        assert json.loads(base64.b64decode(stdout[len(MARKER):].strip()))["results"]["rc"] == 0
+        assert parse_batch_output(request, 0, stdout, "") == (
+            CommandResult(argv=("ipsec", "static", "show", "all"), rc=0, stdout="one\r\n", stderr=""),
+        )
+
+    def test_null_stderr_reads_as_empty(self) -> None:
+        request = BatchRequest([["ipsec", "static", "show", "all"]], stop_on_error=False)
+        raw = {"rc": 0, "stdout": "", "stderr": None}
+        assert parse_batch_output(request, 0, reply([raw]), "")[0].stderr == ""
+
+    @pytest.mark.parametrize(
+        ("stdout", "rc", "failed"),
+        [
+            ("", 0, False),
+            ("\r\nERR IPsec[05072] : No Policies in Policy Store.\r\n", 0, True),
+            ("", 1, True),
+            ("Policy Name            : ERR IPsec", 0, False),
+        ],
+    )
+    def test_failed(self, stdout: str, rc: int, failed: bool) -> None:
+        assert CommandResult(argv=("x",), rc=rc, stdout=stdout, stderr="").failed is failed
+
+
+class TestCodePages:
+    @pytest.mark.parametrize(
+        ("codepage", "codec", "text"),
+        [
+            (936, "gbk", "\r\n策略名称               : 测试策略\r\n描述                   : 无\r\n"),
+            (437, "cp437", "\r\nPolicy Name            : Zürich ╔═╗ ½\r\n"),
+            (850, "cp850", "\r\nDescription            : Genève façade\r\n"),
+            (866, "cp866", "\r\nИмя политики           : Тест\r\n"),
+            (1252, "cp1252", "\r\nDescription            : naïve – €\r\n"),
+            (65001, "utf-8", "\r\nDescription            : Zürich ✓ 测试\r\n"),
+        ],
+    )
+    def test_stdout_is_decoded_with_the_reported_code_page(self, codepage: int, codec: str, text: str) -> None:
+        runner = NetshRunner(host(lambda command: (0, text.encode(codec), ""), codepage=codepage))
+        (only,) = runner.run_batch([["ipsec", "static", "show", "all"]], stop_on_error=False)
+        assert only.stdout == text
+
+    def test_cp936_bytes_are_not_utf8(self) -> None:
+        # Guards the test above: the cp936 case really exercises a non-UTF-8 decoding.
+        with pytest.raises(UnicodeDecodeError):
+            "测试策略".encode("gbk").decode("utf-8")
+
+    def test_unknown_code_page_is_a_clear_error(self) -> None:
+        runner = NetshRunner(host(echo, codepage=99999))
+        with pytest.raises(TransportError, match="code page 99999"):
+            runner.run_batch(SHOW, stop_on_error=False)
+
+    def test_bytes_that_do_not_fit_the_code_page(self) -> None:
+        runner = NetshRunner(host(lambda command: (0, b"\xff\xfe\xff", ""), codepage=65001))
+        with pytest.raises(TransportError, match="utf-8"):
+            runner.run_batch(SHOW[:1], stop_on_error=False)
+
+
+class TestMissingMarker:
+    def test_error_quotes_rc_stderr_and_the_head_of_stdout(self) -> None:
+        stdout = "A" * 1500 + "B" * 1000
+        stderr = "'PowerShell' is not recognized as an internal or external command"
+        runner = NetshRunner(lambda command_line, stdin: (127, stdout, stderr))
+        with pytest.raises(TransportError) as caught:
+            runner.run_batch(SHOW, stop_on_error=False)
+        message = str(caught.value)
+        assert "exit code 127" in message
+        assert stderr in message
+        assert "A" * 1500 + "B" * 500 in message
+        assert "B" * 501 not in message
+        assert "500 more characters" in message
+        assert "Is PowerShell available on the host?" in message
+        assert "Windows host?" in message
+        assert isinstance(caught.value, LockdownError)
+        assert runner.round_trips == 1
+
+    def test_short_stdout_is_quoted_whole(self) -> None:
+        request = BatchRequest(SHOW, stop_on_error=False)
+        with pytest.raises(TransportError, match="(?s)exit code 1.*CLIXML says no.*hello"):
+            parse_batch_output(request, 1, "hello\r\n", "CLIXML says no")
+
+
+class TestBrokenReplies:
+    REQUEST = BatchRequest(SHOW, stop_on_error=False)
+
+    @pytest.mark.parametrize(
+        "stdout",
+        [
+            MARKER,
+            MARKER + "\r\n",
+            MARKER + "%%%\r\n",
+            MARKER + base64.b64encode(b"\xff\xfe").decode() + "\r\n",
+            MARKER + base64.b64encode(b"{not json").decode() + "\r\n",
+            MARKER + base64.b64encode(b"[1, 2]").decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": 437}').decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": "437", "results": []}').decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": 437, "results": 3}').decode() + "\r\n",
+            reply([{"rc": "0", "stdout": "", "stderr": ""}] * 2),
+            reply([{"rc": 0, "stdout": "***", "stderr": ""}] * 2),
+            reply([{"rc": 0, "stderr": ""}] * 2),
+            reply(["no object"] * 2),
+        ],
+    )
+    def test_malformed_payload(self, stdout: str) -> None:
+        with pytest.raises(TransportError):
+            parse_batch_output(self.REQUEST, 0, stdout, "")
+
+    def test_more_results_than_commands(self) -> None:
+        with pytest.raises(TransportError, match="3 results for 2 commands"):
+            parse_batch_output(self.REQUEST, 0, reply([result()] * 3), "")
+
+    def test_fewer_results_without_a_reason_to_stop(self) -> None:
+        with pytest.raises(TransportError, match="1 results for 2 commands"):
+            parse_batch_output(self.REQUEST, 0, reply([result()]), "")
+        stopping = BatchRequest(SHOW, stop_on_error=True)
+        with pytest.raises(TransportError, match="no reason to stop early"):
+            parse_batch_output(stopping, 0, reply([result()]), "")
+        assert len(parse_batch_output(stopping, 0, reply([result(rc=1)]), "")) == 1
+
+
+WRITES = [
+    ["ipsec", "static", "add", "policy", "name=Lockdown"],
+    ["ipsec", "static", "add", "filterlist", "name=RDP from jump hosts"],
+    ["ipsec", "static", "add", "filter", "filterlist=Missing list", "srcaddr=any", "dstaddr=me"],
+    ["ipsec", "static", "add", "filteraction", "name=Block", "action=block"],
+    ["ipsec", "static", "set", "policy", "name=Lockdown", "assign=yes"],
+]
+
+
+class TestWriteBatch:
+    @staticmethod
+    def netsh_failing_on(fragment: str, rc: int) -> Netsh:
+        def netsh(command: str) -> tuple[int, bytes, str]:
+            if fragment in command:
+                return rc, b"ERR IPsec[05049] : Filter List with the specified name does not exist.\r\n", ""
+            return 0, b"", ""
+
+        return netsh
+
+    @pytest.mark.parametrize("rc", [0, 1])
+    def test_failure_in_the_middle_stops_and_is_reported_exactly(self, rc: int) -> None:
+        calls: list[dict] = []
+        runner = NetshRunner(host(self.netsh_failing_on("Missing list", rc), calls=calls))
+        results = runner.run_batch(WRITES, stop_on_error=True)
+        assert calls[0]["stop_on_error"] is True
+        assert [r.argv for r in results] == [tuple(argv) for argv in WRITES[:3]]
+        with pytest.raises(BatchFailed) as caught:
+            raise_for_failure(results, requested=WRITES)
+        failure = caught.value
+        assert [r.argv for r in failure.succeeded] == [tuple(WRITES[0]), tuple(WRITES[1])]
+        assert failure.failed.argv == tuple(WRITES[2])
+        assert failure.failed.rc == rc
+        assert failure.failed.stdout == "ERR IPsec[05049] : Filter List with the specified name does not exist.\r\n"
+        assert failure.not_run == (tuple(WRITES[3]), tuple(WRITES[4]))
+        assert isinstance(failure, LockdownError)
+        message = str(failure)
+        assert f"netsh command 3 of 5 failed with exit code {rc}" in message
+        assert 'netsh ipsec static add filter "filterlist=Missing list" srcaddr=any dstaddr=me' in message
+        assert "ERR IPsec[05049]" in message
+        assert 'netsh ipsec static add filterlist "name=RDP from jump hosts"' in message
+        assert "netsh ipsec static set policy name=Lockdown assign=yes" in message
+        assert message.index("succeeded before it (2)") < message.index("not run (2)")
+
+    def test_failure_of_the_last_command_has_nothing_not_run(self) -> None:
+        runner = NetshRunner(host(self.netsh_failing_on("assign=yes", 1)))
+        results = runner.run_batch(WRITES, stop_on_error=True)
+        with pytest.raises(BatchFailed) as caught:
+            raise_for_failure(results, requested=WRITES)
+        assert len(caught.value.succeeded) == 4
+        assert caught.value.not_run == ()
+        assert "not run (0): (none)" in str(caught.value)
+
+    def test_failure_of_the_first_command(self) -> None:
+        runner = NetshRunner(host(self.netsh_failing_on("name=Lockdown", 1)))
+        results = runner.run_batch(WRITES, stop_on_error=True)
+        with pytest.raises(BatchFailed) as caught:
+            raise_for_failure(results, requested=WRITES)
+        assert caught.value.succeeded == ()
+        assert caught.value.failed.argv == tuple(WRITES[0])
+        assert len(caught.value.not_run) == 4
+
+    def test_success_raises_nothing(self) -> None:
+        results = NetshRunner(host(echo)).run_batch(WRITES, stop_on_error=True)
+        assert raise_for_failure(results, requested=WRITES) is None
+
+    def test_results_of_another_batch_are_a_programming_error(self) -> None:
+        results = NetshRunner(host(echo)).run_batch(WRITES, stop_on_error=True)
+        with pytest.raises(ValueError):
+            raise_for_failure(results, requested=SHOW)
+        with pytest.raises(ValueError):
+            raise_for_failure(results[:2], requested=WRITES)
+
+    def test_results_past_a_failure_are_a_programming_error(self) -> None:
+        results = NetshRunner(host(self.netsh_failing_on("Missing list", 1))).run_batch(WRITES, stop_on_error=False)
+        assert len(results) == 5
+        with pytest.raises(ValueError, match="stop_on_error"):
+            raise_for_failure(results, requested=WRITES)
+
+
+class TestRoundTrips:
+    def test_one_call_per_batch(self) -> None:
+        calls: list[dict] = []
+        runner = NetshRunner(host(echo, calls=calls))
+        assert runner.round_trips == 0
+        runner.run_batch(SHOW, stop_on_error=False)
+        assert runner.round_trips == 1
+        runner.run_batch(WRITES * 40, stop_on_error=True)
+        assert runner.round_trips == 2
+        assert [len(call["commands"]) for call in calls] == [2, 200]
+
+    def test_empty_batch_makes_no_call(self) -> None:
+        def execute(command_line: str, stdin: bytes) -> tuple[int, str, str]:
+            raise AssertionError("an empty batch must not reach the host")
+
+        runner = NetshRunner(execute)
+        assert runner.run_batch([], stop_on_error=True) == ()
+        assert runner.round_trips == 0
+
+    def test_unsendable_batch_makes_no_call(self) -> None:
+        runner = NetshRunner(host(echo))
+        with pytest.raises(ValueError, match="NUL"):
+            runner.run_batch([["ipsec", "static", "add", "policy", "name=a\0b"]], stop_on_error=True)
+        with pytest.raises(TypeError):
+            runner.run_batch(["ipsec static show all"], stop_on_error=True)
+        assert runner.round_trips == 0
+
+    def test_host_errors_pass_through(self) -> None:
+        class Unreachable(Exception):
+            pass
+
+        def execute(command_line: str, stdin: bytes) -> tuple[int, str, str]:
+            raise Unreachable("winrm connection refused")
+
+        runner = NetshRunner(execute)
+        with pytest.raises(Unreachable):
+            runner.run_batch(SHOW, stop_on_error=False)
+        assert runner.round_trips == 1
+
+
+class TestRequest:
+    def test_stdin_is_base64_json_line(self) -> None:
+        argv = ["ipsec", "static", "add", "policy", "name=Zürich ✓ 测试", "description="]
+        request = BatchRequest([argv], stop_on_error=True)
+        stdin = request.stdin()
+        assert stdin.endswith("\r\n") and "\r\n" not in stdin[:-2] and "\n" not in stdin[:-2]
+        assert json.loads(base64.b64decode(stdin).decode("utf-8")) == {
+            "stop_on_error": True,
+            "commands": [join_c(argv)],
+        }
+
+    def test_request_is_frozen_and_normalised(self) -> None:
+        request = BatchRequest([["a", "b"], ("c",)], stop_on_error=0)
+        assert request.commands == (("a", "b"), ("c",))
+        assert request.stop_on_error is False
+        with pytest.raises(AttributeError):
+            request.commands = ()  # type: ignore[misc]
+
+    def test_stop_on_error_must_be_given_by_keyword(self) -> None:
+        with pytest.raises(TypeError):
+            BatchRequest([["a"]], True)  # type: ignore[misc]
+        with pytest.raises(TypeError):
+            BatchRequest([["a"]])  # type: ignore[call-arg]
+
+    def test_encoded_powershell(self) -> None:
+        line = encoded_powershell("Write-Output 'ü'")
+        assert line.startswith(PREFIX)
+        assert base64.b64decode(line[len(PREFIX):]).decode("utf-16-le") == "Write-Output 'ü'"
+        assert BatchRequest([], stop_on_error=False).command_line() == encoded_powershell(BOOTSTRAP_SCRIPT)
