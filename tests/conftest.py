@@ -1,4 +1,5 @@
-"""Make the repository importable as ``ansible_collections.lockdown.ipsec`` for plain pytest runs.
+"""Make the repository importable as ``ansible_collections.lockdown.ipsec`` for plain pytest runs,
+and the test helpers (``model_strategies``) and the emulator (``netsh_emulator``) importable by name.
 
 The collection's root is the repository root. Ansible imports collection code through the
 ``ansible_collections`` namespace, so the tests see the checkout through a symlink at
@@ -12,8 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
 COLLECTIONS_ROOT = REPO_ROOT / ".cache" / "collections"
+EMULATOR_DIR = TESTS_DIR / "emulator"
 
 
 def _ensure_collection_link() -> None:
@@ -30,5 +33,7 @@ def _ensure_collection_link() -> None:
 
 
 _ensure_collection_link()
-if str(COLLECTIONS_ROOT) not in sys.path:
-    sys.path.insert(0, str(COLLECTIONS_ROOT))
+# The collection, the shared test helpers (model_strategies) and the emulator package (netsh_emulator).
+for _path in (COLLECTIONS_ROOT, TESTS_DIR, EMULATOR_DIR):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))

@@ -28,7 +28,7 @@ from typing import Iterable, Mapping
 
 from ._addresses import AddressKind, Endpoint
 from ._errors import InvalidInput
-from ._methods import AuthMethod
+from ._methods import AuthKind, AuthMethod
 
 # "ANY | ICMP | TCP | UDP | RAW | <integer>" [S2][S3]; RAW is IP protocol 255 (A-08).
 PROTOCOL_NUMBERS = {"any": 0, "icmp": 1, "tcp": 6, "udp": 17, "raw": 255}
@@ -77,6 +77,21 @@ def check_text(field_name: str, value: object, *, allow_empty: bool) -> str:
     if value == "NONE":
         raise InvalidInput(field_name, value, "NONE is what netsh prints for an empty value and cannot be told apart from it")
     return value
+
+
+def check_auth_methods(field_name: str, methods: tuple[AuthMethod, ...] | None) -> None:
+    """Refuse a method list netsh cannot take: Kerberos or a pre-shared key more than once (only
+    "Multiple certificates can be provided by using the rootca parameter multiple times" [S3]), or
+    the same root CA twice."""
+    if methods is None:
+        return
+    kinds = [method.kind for method in methods]
+    for kind in (AuthKind.KERBEROS, AuthKind.PRESHARED_KEY):
+        if kinds.count(kind) > 1:
+            raise InvalidInput(field_name, kind.value, "may be given only once (only root CAs can repeat)")
+    authorities = [method.secret_or_ca for method in methods if method.kind is AuthKind.ROOT_CA]
+    if len(set(authorities)) != len(authorities):
+        raise InvalidInput(field_name, "rootca", "the same root CA is listed twice")
 
 
 def protocol_number(value: object, *, field_name: str = "protocol") -> int:
@@ -273,6 +288,7 @@ class Rule:
                 check_text(name, getattr(self, name), allow_empty=False)
         if self.description is not None:
             check_text("description", self.description, allow_empty=True)
+        check_auth_methods("auth_methods", self.auth_methods)
 
 
 @dataclass(frozen=True)
@@ -283,6 +299,9 @@ class DefaultResponseRule:
     qmpfs: bool | None = None
     qm_security_methods: tuple[str, ...] | None = None
     auth_methods: tuple[AuthMethod, ...] | None = None
+
+    def __post_init__(self) -> None:
+        check_auth_methods("default_rule.auth_methods", self.auth_methods)
 
 
 @dataclass(frozen=True)
@@ -402,6 +421,7 @@ __all__ = [
     "Policy",
     "Rule",
     "Store",
+    "check_auth_methods",
     "check_text",
     "port_number",
     "protocol_number",

@@ -160,15 +160,11 @@ def creation_changes(store: Store) -> tuple[c.Change, ...]:
     changes: list[c.Change] = [c.AddFilterAction(action) for action in store.filter_actions.values()]
     for filter_list in store.filter_lists.values():
         changes.append(c.AddFilterList(filter_list))
-        changes.extend(c.AddFilter(filter_list.name, item) for item in _unique(filter_list.filters or ()))
+        changes.extend(c.AddFilter(filter_list.name, item) for item in filter_list.filters or ())
     for policy in store.policies.values():
         changes.extend(_policy_creation(policy))
     changes.extend(c.AssignPolicy(policy.name, True) for policy in store.policies.values() if policy.assigned)
     return tuple(changes)
-
-
-def _unique(filters: Iterable[Filter]) -> list[Filter]:
-    return list(dict.fromkeys(filters))
 
 
 def _policy_creation(policy: Policy) -> list[c.Change]:

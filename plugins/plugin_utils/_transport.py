@@ -103,8 +103,13 @@ class CommandResult:
 
     @property
     def failed(self) -> bool:
-        """True when netsh exited non-zero or printed an ``ERR IPsec[`` error (the bootstrap's own test)."""
-        return self.rc != 0 or IPSEC_ERROR in self.stdout
+        """True when netsh exited non-zero or printed a line starting ``ERR IPsec[``.
+
+        Only a line *starting* with the prefix counts, so a description that merely contains the text
+        is not an error. (The bootstrap's stop-on-error test looks anywhere in the output; it applies to
+        write batches only, whose successful commands print nothing, A-22.)
+        """
+        return self.rc != 0 or any(line.lstrip().startswith(IPSEC_ERROR) for line in self.stdout.splitlines())
 
 
 @dataclass(frozen=True)

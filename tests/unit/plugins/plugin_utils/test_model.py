@@ -210,3 +210,15 @@ def test_auth_methods_validate_their_values():
     with pytest.raises(InvalidInput):
         AuthMethod(AuthKind.KERBEROS, "x")
     assert "secret" not in repr(AuthMethod(AuthKind.PRESHARED_KEY, "secret"))
+
+
+def test_only_root_cas_may_repeat():
+    kerberos = AuthMethod(AuthKind.KERBEROS)
+    with pytest.raises(InvalidInput, match="only once"):
+        Rule("R", "L", "A", auth_methods=(kerberos, kerberos))
+    with pytest.raises(InvalidInput, match="only once"):
+        Rule("R", "L", "A", auth_methods=(AuthMethod(AuthKind.PRESHARED_KEY, "a"), AuthMethod(AuthKind.PRESHARED_KEY, "b")))
+    with pytest.raises(InvalidInput, match="twice"):
+        Rule("R", "L", "A", auth_methods=(AuthMethod(AuthKind.ROOT_CA, "CN=x"), AuthMethod(AuthKind.ROOT_CA, "CN=x", certmap=True)))
+    two_cas = (AuthMethod(AuthKind.ROOT_CA, "CN=x"), AuthMethod(AuthKind.ROOT_CA, "CN=y"))
+    assert Rule("R", "L", "A", auth_methods=two_cas).auth_methods == two_cas

@@ -1,0 +1,20 @@
+"""Independent emulator of ``netsh ipsec static`` and of the collection's PowerShell bootstrap.
+
+This package is test-side only and imports nothing from the collection (``plugins/``): it is a
+second implementation of the contract in ``docs/netsh-output-format.md`` so that a bug in the
+collection cannot hide behind shared code.
+
+Public API:
+
+* :func:`run_netsh` ``(argv, env) -> (rc, stdout_bytes, stderr_bytes)``
+* :func:`run_powershell` ``(argv, stdin_bytes, env) -> (rc, stdout_bytes, stderr_bytes)``
+* :func:`split_c` / :func:`join_c` -- MSVCRT command-line splitting and quoting.
+"""
+
+from __future__ import annotations
+
+from ._bootstrap_emulation import run_powershell
+from ._crt import join_c, split_c
+from ._netsh import run_netsh
+
+__all__ = ["run_netsh", "run_powershell", "split_c", "join_c"]

@@ -1,0 +1,189 @@
+"""The fake ``PowerShell``: accepts only the collection's batch bootstrap and emulates it.
+
+Contract::
+
+    run_powershell(argv, stdin_bytes, env) -> (rc, stdout_bytes, stderr_bytes)
+
+*argv* are the arguments after the program name, e.g. ``-NoProfile -NonInteractive
+-ExecutionPolicy Unrestricted -EncodedCommand <b64>`` (option names case-insensitive; the usual
+PowerShell abbreviations ``-nop -noni -ep -ex -enc -ec -e`` are accepted). The encoded command is
+base64 of the UTF-16-LE script (execution.md §2.2, §3.1).
+
+The script must be one of:
+
+* the collection's bootstrap, byte for byte: first line :data:`BOOTSTRAP_TAG` and
+  ``sha256(script.encode("utf-8")) == BOOTSTRAP_SHA256``;
+* an ansible-core < 2.19 wrapper (``_encode_script`` of the already encoded command: "≤ 2.18
+  double-encodes every winrm command", execution.md §6 point 2) whose lines are a
+  ``PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand <b64>``
+  line plus optional ``Set-StrictMode`` and ``$LASTEXITCODE``-handling lines -- the inner
+  command is then processed recursively.
+
+Anything else: rc 1 and a ``#< CLIXML`` error document on stderr (what powershell.exe does for a
+terminating error, execution.md §2.2 "Exit code").
+
+Bootstrap emulation (the PowerShell text is in the brief / the collection): read all of stdin,
+base64-decode ignoring whitespace, parse UTF-8 JSON ``{"stop_on_error": bool, "commands":
+[str, ...]}``; split every command with the MSVCRT rules (``_crt.split_c``), run
+:func:`~._netsh.run_netsh` once per command (each run loads and saves the store like a separate
+process); with ``stop_on_error`` stop after the first result with rc != 0 or ``ERR IPsec[`` in
+its stdout bytes; print ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON ``{"codepage": N,
+"results": [{"rc", "stdout" (base64 of the raw bytes), "stderr"}]}``) + CRLF; exit 0.
+
+Test knobs (environment): ``NETSH_EMU_PS_NOISE`` -- text printed (plus CRLF) before the marker,
+like profile output or warnings; ``NETSH_EMU_PS_UNWRAP_SINGLE`` -- a one-element ``results``
+array is emitted as a bare object (what PowerShell 5.1's ``ConvertTo-Json`` does to pipeline
+input; execution.md §2.2 asks the parser to cope).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from typing import Mapping
+from xml.sax.saxutils import escape
+
+from ._crt import split_c
+from ._locale import ConfigError, settings_from_env
+from ._netsh import run_netsh
+
+BOOTSTRAP_TAG = "# lockdown-ipsec-batch-v1"
+# sha256 of the collection's bootstrap script (UTF-8, lines joined with "\n", no trailing newline).
+# Pinned on purpose: the emulator must notice any change to the bootstrap. It changes only when
+# the collection's bootstrap tag (first line) changes -- update both together.
+BOOTSTRAP_SHA256 = "6fbd68318778908f78f43224a0b453d248d72145652004be2b1e4a17be71dfe3"
+RESULT_MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
+# execution.md §6 point 3: the exact, case-sensitive prefix ansible-core recognises.
+WRAPPER_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+
+_FLAG_OPTIONS = ("-noprofile", "-nop", "-noninteractive", "-noni", "-nologo")
+_VALUE_OPTIONS = ("-executionpolicy", "-ep", "-ex", "-exec")
+_ENCODED_OPTIONS = ("-encodedcommand", "-enc", "-ec", "-e")
+_MAX_DEPTH = 3
+
+
+class ScriptRejected(Exception):
+    """The fake PowerShell refuses the invocation (reported as CLIXML, rc 1)."""
+
+
+def clixml_error(message: str) -> bytes:
+    """A ``#< CLIXML`` stderr document with one ``<S S="Error">`` element per line."""
+    parts = []
+    for line in message.splitlines() or [""]:
+        text = escape(line.replace("_x", "_x005F_x"))
+        parts.append(f'<S S="Error">{text}_x000D__x000A_</S>')
+    body = ('<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'
+            + "".join(parts) + "</Objs>")
+    return ("#< CLIXML\r\n" + body).encode("utf-8")
+
+
+def _decode_command(encoded: str) -> str:
+    try:
+        raw = base64.b64decode(encoded, validate=True)
+        return raw.decode("utf-16-le")
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise ScriptRejected(f"Cannot decode -EncodedCommand: {exc}") from None
+
+
+def encoded_script(argv: list[str]) -> str:
+    """Validate the PowerShell command line and return the decoded script text."""
+    encoded = None
+    i = 0
+    while i < len(argv):
+        low = argv[i].lower()
+        if low in _FLAG_OPTIONS:
+            i += 1
+        elif low in _VALUE_OPTIONS or low in _ENCODED_OPTIONS:
+            if i + 1 >= len(argv):
+                raise ScriptRejected(f"Missing an argument for parameter '{argv[i]}'.")
+            if low in _ENCODED_OPTIONS:
+                encoded = argv[i + 1]
+            i += 2
+        else:
+            raise ScriptRejected(f"The fake PowerShell does not understand the argument '{argv[i]}'.")
+    if encoded is None:
+        raise ScriptRejected("The fake PowerShell only runs -EncodedCommand scripts.")
+    return _decode_command(encoded)
+
+
+def _unwrap(script: str) -> str | None:
+    """Inner encoded command of an ansible-core < 2.19 ``_encode_script`` wrapper, or None."""
+    inner = None
+    for raw in script.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("Set-StrictMode") or "LASTEXITCODE" in line:
+            continue
+        candidate = line[2:] if line.startswith("& ") else line
+        tokens = candidate[len(WRAPPER_PREFIX):].split()
+        if candidate.startswith(WRAPPER_PREFIX) and inner is None and tokens:
+            inner = tokens[0].rstrip(";")
+            continue
+        return None
+    return inner
+
+
+def _run_script(script: str, stdin: bytes, env: Mapping[str, str], depth: int) -> tuple[int, bytes, bytes]:
+    first_line = script.split("\n", 1)[0].rstrip("\r")
+    if first_line == BOOTSTRAP_TAG:
+        if hashlib.sha256(script.encode("utf-8")).hexdigest() != BOOTSTRAP_SHA256:
+            raise ScriptRejected("The script carries the lockdown-ipsec-batch-v1 tag but its text differs "
+                                 "from the pinned bootstrap (sha256 mismatch); the fake PowerShell does "
+                                 "not understand it.")
+        return _emulate_bootstrap(stdin, env)
+    inner = _unwrap(script)
+    if inner is not None and depth < _MAX_DEPTH:
+        return _run_script(_decode_command(inner), stdin, env, depth + 1)
+    raise ScriptRejected("The fake PowerShell does not understand this script: it is neither the "
+                         "lockdown-ipsec bootstrap nor an ansible-core wrapper around it.")
+
+
+def _ps_json(document: dict) -> bytes:
+    """``ConvertTo-Json -Compress`` look-alike (PowerShell 5.1 escapes < > & ' as \\uXXXX)."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
+    for ch in "<>&'":
+        text = text.replace(ch, "\\u%04x" % ord(ch))
+    return text.encode("utf-8")
+
+
+def _emulate_bootstrap(stdin: bytes, env: Mapping[str, str]) -> tuple[int, bytes, bytes]:
+    try:
+        settings = settings_from_env(env)
+    except ConfigError as exc:
+        raise ScriptRejected(f"netsh emulator configuration: {exc}") from None
+    try:
+        text = stdin.decode("ascii")
+        request = json.loads(base64.b64decode("".join(text.split()), validate=True).decode("utf-8"))
+    except (UnicodeDecodeError, binascii.Error, ValueError) as exc:
+        # $ErrorActionPreference='Stop': FromBase64String / ConvertFrom-Json throw -> exit 1
+        return 1, b"", clixml_error(f"Exception while reading the request from stdin: {exc}")
+    if not isinstance(request, dict):
+        return 1, b"", clixml_error("The request is not a JSON object.")
+    commands = request.get("commands") or []
+    if not isinstance(commands, list) or not all(isinstance(c, str) for c in commands):
+        return 1, b"", clixml_error("The request's commands must be a list of strings.")
+    stop_on_error = bool(request.get("stop_on_error"))
+    results = []
+    for command in commands:
+        rc, out, err = run_netsh(split_c(command), env)
+        results.append({"rc": rc, "stdout": base64.b64encode(out).decode("ascii"),
+                        "stderr": err.decode("utf-8", errors="replace")})
+        if stop_on_error and (rc != 0 or b"ERR IPsec[" in out):
+            break
+    payload: object = results
+    if env.get("NETSH_EMU_PS_UNWRAP_SINGLE") and len(results) == 1:
+        payload = results[0]
+    body = base64.b64encode(_ps_json({"codepage": settings.codepage, "results": payload})).decode("ascii")
+    noise = env.get("NETSH_EMU_PS_NOISE")
+    prefix = (noise.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n") if noise else ""
+    return 0, (prefix + RESULT_MARKER + body + "\r\n").encode("ascii", errors="replace"), b""
+
+
+def run_powershell(argv: list[str], stdin: bytes, env: Mapping[str, str]) -> tuple[int, bytes, bytes]:
+    """Emulate ``powershell.exe <argv>`` with *stdin*; see the module docstring."""
+    try:
+        script = encoded_script(list(argv))
+        return _run_script(script, stdin, env, 0)
+    except ScriptRejected as exc:
+        return 1, b"", clixml_error(str(exc))

@@ -1,0 +1,181 @@
+"""The fake PowerShell end to end (subprocess, as ansible_connection=local runs it)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import subprocess
+
+import pytest
+from emu_support import BIN_DIR
+
+from netsh_emulator import join_c
+from netsh_emulator._bootstrap_emulation import BOOTSTRAP_SHA256, clixml_error
+
+# A copy of the collection's bootstrap (see the brief); the emulator only checks its hash.
+BOOTSTRAP = "\n".join([
+    "# lockdown-ipsec-batch-v1",
+    "$ErrorActionPreference='Stop'",
+    "$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
+    "$r=@()",
+    "foreach($c in $q.commands){",
+    '$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{FileName='
+    '"$env:SystemRoot\\System32\\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
+    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))',
+    "$p.StandardInput.Close()",
+    "$e=$p.StandardError.ReadToEndAsync()",
+    "$m=New-Object IO.MemoryStream",
+    "$p.StandardOutput.BaseStream.CopyTo($m)",
+    "$p.WaitForExit()",
+    "$b=$m.ToArray()",
+    "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
+    "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
+    "}",
+    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json "
+    "-InputObject @{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} "
+    "-Depth 4 -Compress)))",
+    "exit 0",
+])
+PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
+
+
+def _encode(script: str) -> str:
+    return base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+
+
+def _payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
+    request = {"stop_on_error": stop_on_error, "commands": [join_c(argv) for argv in commands]}
+    return base64.b64encode(json.dumps(request).encode("utf-8")) + b"\r\n"
+
+
+def _run(env, cmd: str, stdin: bytes):
+    # ansible_connection=local: /bin/sh -c '<cmd>' with the payload on stdin
+    return subprocess.run(["/bin/sh", "-c", cmd], input=stdin, env=env, capture_output=True, timeout=60)
+
+
+def _results(proc) -> dict:
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode("ascii")
+    assert text.endswith("\r\n")
+    body = text[text.rfind(MARKER) + len(MARKER):].split()[0]
+    return json.loads(base64.b64decode(body).decode("utf-8"))
+
+
+def _netsh(*args: str) -> list[str]:
+    return ["ipsec", "static", *args]
+
+
+def test_bootstrap_copy_matches_pinned_hash():
+    assert hashlib.sha256(BOOTSTRAP.encode("utf-8")).hexdigest() == BOOTSTRAP_SHA256
+
+
+def test_batch_runs_every_command(subprocess_env):
+    commands = [_netsh("add", "policy", 'name=Web "quoted" 100% %PATH%', "description=a b"),
+                _netsh("add", "policy", "name=Web \"quoted\" 100% %PATH%"),
+                _netsh("show", "policy", "all")]
+    proc = _run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=False))
+    doc = _results(proc)
+    assert proc.stdout.startswith(MARKER.encode())
+    assert doc["codepage"] == 437 and [r["rc"] for r in doc["results"]] == [0, 1, 0]
+    first, second, third = doc["results"]
+    assert (first["stdout"], first["stderr"]) == ("", "")
+    assert base64.b64decode(second["stdout"]).startswith(b"ERR IPsec[05005] : ")
+    shown = base64.b64decode(third["stdout"]).decode("cp437")
+    assert 'Policy Name            : Web "quoted" 100% %PATH%\r\n' in shown
+    assert "Description            : a b\r\n" in shown
+
+
+def test_stop_on_error(subprocess_env):
+    commands = [_netsh("add", "policy", "P"), _netsh("add", "policy", "P"), _netsh("add", "policy", "Q")]
+    doc = _results(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    assert [r["rc"] for r in doc["results"]] == [0, 1]
+    # the stop also triggers on the text alone (exit code 0 after an error)
+    env = dict(subprocess_env, NETSH_EMU_ERROR_EXIT="0")
+    doc = _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    assert [r["rc"] for r in doc["results"]] == [0]   # P exists now -> the first command already fails
+    assert base64.b64decode(doc["results"][0]["stdout"]).startswith(b"ERR IPsec[05005]")
+    doc = _results(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(
+        [_netsh("show", "policy", "all"), _netsh("add", "policy", "R")], stop_on_error=False)))
+    assert [r["rc"] for r in doc["results"]] == [0, 0]
+
+
+def test_noise_before_marker_and_zh_codepage(subprocess_env):
+    env = dict(subprocess_env, NETSH_EMU_PS_NOISE="Loading personal profile...\nWARNING: noisy",
+               NETSH_EMU_LANG="zh-CN")
+    proc = _run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("add", "policy", "P", "assign=yes"),
+                                                           _netsh("show", "policy", "P")], False))
+    assert proc.stdout.startswith(b"Loading personal profile...\r\nWARNING: noisy\r\n" + MARKER.encode())
+    doc = _results(proc)
+    assert doc["codepage"] == 936
+    assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
+    env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
+    assert _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([], False))) == {"codepage": 65001, "results": []}
+
+
+def test_single_result_unwrap_knob(subprocess_env):
+    env = dict(subprocess_env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
+    doc = _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("show", "store")], False)))
+    assert isinstance(doc["results"], dict) and doc["results"]["rc"] == 0
+
+
+def test_double_encoded_ansible_wrapper(subprocess_env):
+    # ansible-core < 2.19 _encode_script(): Set-StrictMode + command + $LASTEXITCODE propagation
+    inner = PREFIX + _encode(BOOTSTRAP)
+    wrapper = "\n".join(["Set-StrictMode -Version Latest", inner,
+                         "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) "
+                         "{ exit $LASTEXITCODE } Else { exit 1 } }"])
+    doc = _results(_run(subprocess_env, PREFIX + _encode(wrapper), _payload([_netsh("add", "policy", "P")], True)))
+    assert [r["rc"] for r in doc["results"]] == [0]
+
+
+def test_lower_case_invocation(subprocess_env):
+    cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + _encode(BOOTSTRAP)
+    doc = _results(_run(subprocess_env, cmd, _payload([_netsh("add", "filterlist", "L")], True)))
+    assert doc["results"][0]["rc"] == 0
+
+
+def _assert_clixml(proc, fragment: str) -> None:
+    assert proc.returncode == 1 and proc.stdout == b""
+    err = proc.stderr.decode("utf-8")
+    assert err.startswith("#< CLIXML\r\n<Objs ") and '<S S="Error">' in err and err.endswith("</Objs>")
+    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
+    assert fragment in clixml._parse_clixml(proc.stderr).decode("utf-8")
+
+
+@pytest.mark.parametrize("script", [
+    BOOTSTRAP.replace("exit 0", "exit 1"),                       # tagged but modified
+    BOOTSTRAP + "\n",                                             # even a trailing newline
+    "Write-Output 'hello'",                                        # something else entirely
+    "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + PREFIX + _encode(BOOTSTRAP),
+])
+def test_rejects_anything_but_the_bootstrap(subprocess_env, script):
+    proc = _run(subprocess_env, PREFIX + _encode(script), _payload([_netsh("add", "policy", "P")], True))
+    _assert_clixml(proc, "does not understand")
+
+
+def test_rejects_bad_invocations_and_payloads(subprocess_env):
+    _assert_clixml(_run(subprocess_env, "PowerShell -NoProfile -Command Get-Date", b""), "does not understand")
+    _assert_clixml(_run(subprocess_env, PREFIX + "!!notbase64!!", b""), "Cannot decode")
+    _assert_clixml(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), b"%%% not base64\r\n"), "stdin")
+
+
+def test_clixml_escaping():
+    doc = clixml_error("a <b> & _x000D_ c\nsecond")
+    assert doc.startswith(b"#< CLIXML\r\n")
+    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
+    assert clixml._parse_clixml(doc).decode("utf-8") == "a <b> & _x000D_ c\r\nsecond\r\n"
+
+
+def test_netsh_binary_directly(subprocess_env):
+    proc = subprocess.run(["netsh", "ipsec", "static", "add", "policy", "name=Direct"], env=subprocess_env,
+                          capture_output=True, timeout=60)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
+    proc = subprocess.run(["netsh", "ipsec", "static", "show", "policy", "all"], env=subprocess_env,
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0 and b"Policy Name            : Direct\r\n" in proc.stdout
+    for name in ("netsh", "PowerShell", "powershell"):
+        path = BIN_DIR / name
+        assert path.read_bytes().startswith(b"#!/usr/bin/env python\n") and os.access(path, os.X_OK)
