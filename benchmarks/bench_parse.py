@@ -18,7 +18,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
-import conftest  # noqa: E402,F401  (makes the checkout importable as ansible_collections.lockdown.ipsec)
+# conftest makes the checkout importable as ansible_collections.lockdown.ipsec.
+import conftest  # noqa: E402,F401  # pylint: disable=unused-import
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils import _parse  # noqa: E402
 
@@ -76,7 +77,7 @@ def main() -> None:
     lists, filters, rounds = (int(arg) for arg in (sys.argv[1:] + ["1000", "20", "5"][len(sys.argv) - 1:]))
     text = generate(lists, filters)
     best = float("inf")
-    for _ in range(rounds):
+    for dummy in range(rounds):
         started = time.perf_counter()
         store = _parse.parse_show(COMMAND, text)
         best = min(best, time.perf_counter() - started)
