@@ -84,7 +84,7 @@ class Endpoint:
         if "/" in word:
             if mask is not None:
                 raise InvalidInput(f"{field}_mask", mask, "give the mask either as /nn on the address or as a mask, not both")
-            word, _, prefix_text = word.partition("/")
+            word, dummy, prefix_text = word.partition("/")
             mask = prefix_text
         literal = _ip_or_none(word)
         if literal is not None:

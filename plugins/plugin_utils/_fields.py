@@ -75,7 +75,7 @@ def read_count(text: str, language: Language) -> int:
 
 def read_minutes(text: str, language: Language) -> int:
     # "Polling Interval: 180 minutes" [S5]; the unit word is printed in English only as far as known.
-    number, _, unit = text.partition(" ")
+    number, dummy, unit = text.partition(" ")
     if not number.isdigit() or unit != "minutes":
         raise ValueError("expected '<number> minutes'")
     return int(number)
@@ -281,8 +281,8 @@ def read_auth_method(text: str, language: Language) -> AuthMethod:
     if text.startswith(_PSK_PREFIX):
         return AuthMethod(AuthKind.PRESHARED_KEY, text[len(_PSK_PREFIX):])
     if text.startswith(_ROOTCA_PREFIX):
-        rest, _, exclude = text[len(_ROOTCA_PREFIX):].rpartition(", ExcludeCAName = ")
-        certificate, _, certmap = rest.rpartition(", CertMap = ")
+        rest, dummy, exclude = text[len(_ROOTCA_PREFIX):].rpartition(", ExcludeCAName = ")
+        certificate, dummy, certmap = rest.rpartition(", CertMap = ")
         if not certificate:
             raise ValueError("expected 'Root CA = <certificate>, CertMap = YES|NO, ExcludeCAName = YES|NO'")
         return AuthMethod(AuthKind.ROOT_CA, certificate, read_bool(certmap, language), read_bool(exclude, language))

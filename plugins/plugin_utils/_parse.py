@@ -350,7 +350,7 @@ def _error_code(line: str) -> str:
 
 def _detect(command: str, lines: list[str]) -> Language:
     for line in lines:
-        label, sep, _ = line.partition(":")
+        label, sep, dummy = line.partition(":")
         if sep:
             label = label.strip()
             for language in LANGUAGES:
@@ -600,7 +600,7 @@ class _Parser:
         """The line an object starts at: its head, its section's header, or else its first line."""
         if draft.start >= 0:
             return draft.start
-        return min([index for _, index in draft.values.values()] + [index for _, index in draft.auths])
+        return min([index for dummy, index in draft.values.values()] + [index for dummy, index in draft.auths])
 
     def _error(self, index: int, reason: str) -> NetshParseError:
         return NetshParseError(self.command, self.lines[index].strip(), f"{reason} (line {index + 1})")

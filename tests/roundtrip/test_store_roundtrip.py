@@ -33,7 +33,7 @@ def _run(command_line: str, env: dict) -> str:
 def _show_all(env: dict) -> list[tuple[str, str]]:
     outputs = []
     for argv in READ_COMMANDS:
-        rc, stdout, _ = run_netsh(list(argv), env)
+        rc, stdout, dummy = run_netsh(list(argv), env)
         outputs.append((" ".join(argv), stdout.decode("utf-8")))
     return outputs
 

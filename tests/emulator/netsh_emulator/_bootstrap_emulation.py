@@ -33,7 +33,9 @@ its stdout bytes; print ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON ``{"co
 Test knobs (environment): ``NETSH_EMU_PS_NOISE`` -- text printed (plus CRLF) before the marker,
 like profile output or warnings; ``NETSH_EMU_PS_UNWRAP_SINGLE`` -- a one-element ``results``
 array is emitted as a bare object (what PowerShell 5.1's ``ConvertTo-Json`` does to pipeline
-input; execution.md §2.2 asks the parser to cope).
+input; execution.md §2.2 asks the parser to cope); ``NETSH_EMU_PS_LOG`` -- a file to which every
+bootstrap run appends one JSON line ``{"commands": [...], "stop_on_error": bool}``: one line per
+round trip, which the integration tests count.
 """
 
 from __future__ import annotations
@@ -164,6 +166,7 @@ def _emulate_bootstrap(stdin: bytes, env: Mapping[str, str]) -> tuple[int, bytes
     if not isinstance(commands, list) or not all(isinstance(c, str) for c in commands):
         return 1, b"", clixml_error("The request's commands must be a list of strings.")
     stop_on_error = bool(request.get("stop_on_error"))
+    _log_round_trip(env, commands, stop_on_error)
     results = []
     for command in commands:
         rc, out, err = run_netsh(split_c(command), env)
@@ -178,6 +181,13 @@ def _emulate_bootstrap(stdin: bytes, env: Mapping[str, str]) -> tuple[int, bytes
     noise = env.get("NETSH_EMU_PS_NOISE")
     prefix = (noise.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n") if noise else ""
     return 0, (prefix + RESULT_MARKER + body + "\r\n").encode("ascii", errors="replace"), b""
+
+
+def _log_round_trip(env: Mapping[str, str], commands: list, stop_on_error: bool) -> None:
+    log = env.get("NETSH_EMU_PS_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps({"commands": commands, "stop_on_error": stop_on_error}) + "\n")
 
 
 def run_powershell(argv: list[str], stdin: bytes, env: Mapping[str, str]) -> tuple[int, bytes, bytes]:

@@ -130,7 +130,7 @@ def _resolve_tag(spec: CommandSpec, tag: str) -> str | None:
 
 def _is_assignment(spec: CommandSpec, token: str) -> bool:
     """True when *token* is ``tag=...`` for a tag of *spec* (ambiguity counts as a tag)."""
-    left, eq, _ = token.partition("=")
+    left, eq, dummy = token.partition("=")
     if not eq or not left:
         return False
     names = [t.name for t in spec.tags if not t.flag]

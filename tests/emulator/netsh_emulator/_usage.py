@@ -116,7 +116,8 @@ Remarks:  1. If the filter list does not exist it will be created.
              To specify all computer addresses, set srcaddr/dstaddr=any
           3. Server type can be WINS, DNS, DHCP or GATEWAY.
           4. If source is a server type, then dest is 'me' and vice-versa.
-          5. If an address range is specified, the endpoints need to be specific addresses (not lists, or subnets) and of the same type (both should be v4 or both should be v6).
+          5. If an address range is specified, the endpoints need to be specific addresses (not lists, or subnets) \
+and of the same type (both should be v4 or both should be v6).
 
 Examples: 1. add filter filterlist=Filter1 192.145.168.0 192.145.168.45
           srcmask=24 dstmask=32
@@ -400,7 +401,7 @@ _ZH_ADD_RULE = """\
                  如果指定了 excludecaname:Yes，将排除 CA 名称
 
 注释:     1. 证书，映射和 CA 名称设置要在引号中引起来，内嵌的引号将
-             被“\\'”所代替。
+             被\u201c\\'\u201d所代替。
           2. 证书映射只对域成员有效。
           3. 可以多次使用 rootca 参数来提供多重证书。
           4. 每种身份验证方法的优先级由在命令中的顺序来决定。
@@ -411,8 +412,8 @@ _ZH_ADD_RULE = """\
 示例:     add rule name=Rule policy=Policy filterlist=Filterlist
           filteraction=FilterAction kerberos=yes psk="my key"
           rootca="C=US,O=MSFT,CN=Microsoft Authenticode(tm) Root Authority"
-          rootca="C=US,O=MSFT,CN=\\’Microsoft North, South, East, and West Root
-          Authority\\’ certmap:yes excludecaname:no"
+          rootca="C=US,O=MSFT,CN=\\\u2019Microsoft North, South, East, and West Root
+          Authority\\\u2019 certmap:yes excludecaname:no"
 """
 
 _FULL = {

@@ -60,5 +60,3 @@ class Emu:
         assert line.endswith("\r\n") and line.count("\r\n") == 1, line
         assert res.rc == 1, res.rc
         return line
-
-

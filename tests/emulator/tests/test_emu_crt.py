@@ -43,7 +43,7 @@ def test_split_inverts_join(argv):
 @given(st.lists(_TEXT, max_size=6))
 def test_split_inverts_list2cmdline(argv):
     # subprocess.list2cmdline is the reference MSVCRT quoting; it leaves "\n"-free args alone
-    assert split_c(subprocess.list2cmdline(argv)) == [a for a in argv]
+    assert split_c(subprocess.list2cmdline(argv)) == list(argv)
 
 
 @pytest.mark.parametrize("value", ["name=100% %PATH% %%x", "say \"hi\" & <bye> | ^caret! 'single'",

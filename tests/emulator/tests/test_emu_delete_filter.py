@@ -67,7 +67,7 @@ def test_description_is_not_a_criterion(emu):
 
 
 def test_duplicates_are_separate_entries_and_deleted_together(emu):
-    for _ in range(3):
+    for dummy in range(3):
         emu.ok("add filter L any me protocol=tcp dstport=445")
     assert len(_filters(emu)) == 3
     out = emu("show filterlist L level=verbose").out

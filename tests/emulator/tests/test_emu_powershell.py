@@ -53,7 +53,7 @@ def _payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
 
 def _run(env, cmd: str, stdin: bytes):
     # ansible_connection=local: /bin/sh -c '<cmd>' with the payload on stdin
-    return subprocess.run(["/bin/sh", "-c", cmd], input=stdin, env=env, capture_output=True, timeout=60)
+    return subprocess.run(["/bin/sh", "-c", cmd], input=stdin, env=env, capture_output=True, timeout=60, check=False)
 
 
 def _results(proc) -> dict:
@@ -171,11 +171,23 @@ def test_clixml_escaping():
 
 def test_netsh_binary_directly(subprocess_env):
     proc = subprocess.run(["netsh", "ipsec", "static", "add", "policy", "name=Direct"], env=subprocess_env,
-                          capture_output=True, timeout=60)
+                          capture_output=True, timeout=60, check=False)
     assert (proc.returncode, proc.stdout, proc.stderr) == (0, b"", b"")
     proc = subprocess.run(["netsh", "ipsec", "static", "show", "policy", "all"], env=subprocess_env,
-                          capture_output=True, timeout=60)
+                          capture_output=True, timeout=60, check=False)
     assert proc.returncode == 0 and b"Policy Name            : Direct\r\n" in proc.stdout
     for name in ("netsh", "PowerShell", "powershell"):
         path = BIN_DIR / name
         assert path.read_bytes().startswith(b"#!/usr/bin/env python\n") and os.access(path, os.X_OK)
+
+
+def test_round_trip_log_has_one_line_per_run(subprocess_env, tmp_path):
+    log = tmp_path / "round-trips.jsonl"
+    env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
+    _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("show", "policy", "all")], stop_on_error=False)))
+    _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert lines == [
+        {"commands": ["ipsec static show policy all"], "stop_on_error": False},
+        {"commands": ["ipsec static add policy P", "ipsec static add filterlist L"], "stop_on_error": True},
+    ]

@@ -86,7 +86,9 @@ def test_bad_endpoints_name_field_and_value(text, mask, field, words):
     assert words in str(caught.value)
 
 
-@pytest.mark.parametrize(("given", "number"), [("tcp", 6), ("TCP", 6), ("6", 6), (6, 6), ("any", 0), (0, 0), ("ICMP", 1), ("udp", 17), ("raw", 255), ("47", 47)])
+@pytest.mark.parametrize(
+    ("given", "number"), [("tcp", 6), ("TCP", 6), ("6", 6), (6, 6), ("any", 0), (0, 0), ("ICMP", 1), ("udp", 17), ("raw", 255), ("47", 47)]
+)
 def test_protocol_canonical(given, number):
     assert protocol_number(given) == number
 

@@ -90,7 +90,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("change", "expected"), CASES, ids=[f"{i}-{type(ch).__name__}" for i, (ch, _) in enumerate(CASES)])
+@pytest.mark.parametrize(("change", "expected"), CASES, ids=[f"{i}-{type(ch).__name__}" for i, (ch, dummy) in enumerate(CASES)])
 def test_render_change(change, expected):
     argv = render_change(change)
     assert argv[:2] == ("ipsec", "static")

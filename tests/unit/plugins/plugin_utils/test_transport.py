@@ -362,9 +362,9 @@ class TestRequest:
 
     def test_stop_on_error_must_be_given_by_keyword(self) -> None:
         with pytest.raises(TypeError):
-            BatchRequest([["a"]], True)  # type: ignore[misc]
+            BatchRequest([["a"]], True)  # type: ignore[misc]  # pylint: disable=missing-kwoa
         with pytest.raises(TypeError):
-            BatchRequest([["a"]])  # type: ignore[call-arg]
+            BatchRequest([["a"]])  # type: ignore[call-arg]  # pylint: disable=missing-kwoa
 
     def test_encoded_powershell(self) -> None:
         line = encoded_powershell("Write-Output 'ü'")

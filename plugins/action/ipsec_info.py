@@ -1,0 +1,17 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Action plugin of lockdown.ipsec.ipsec_info: the whole store as data, in one round trip."""
+
+from __future__ import annotations
+
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import gather
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
+
+
+class ActionModule(IpsecActionBase):
+    module_name = "ipsec_info"
+
+    def run_validated(self, params, *, check_mode, diff, runner):
+        return {"changed": False, "config": store_to_data(gather(runner))}

@@ -1,0 +1,244 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ipsec_assign
+short_description: Assign or unassign a policy of the Windows static IPsec policy store
+description:
+  - Sets which policy of the Windows static IPsec policy store (C(netsh ipsec static)) is assigned, that is,
+    which one the IPsec policy agent enforces. Only one policy is assigned at a time; assigning one unassigns
+    the other. The change applies at once, without a reboot.
+  - Assign a lockdown policy only when it is complete and permits the connection Ansible uses (WinRM or SSH),
+    or the host may become unreachable.
+  - The module runs on the controller and talks to Windows with one encoded PowerShell command per round trip,
+    which runs C(netsh.exe) once per netsh command; it reads the store in one round trip and writes it in
+    another. C(become) is not supported.
+  - In check mode nothing is written; RV(after) is the predicted state and RV(commands) the commands that
+    would run. In diff mode the diff shows the store before and after as a netsh script (C(pushd ipsec static)
+    ... C(popd)), so C(--check --diff) reads like a change review.
+  - netsh behaviours the module relies on that are not documented by Microsoft are listed in the assumption
+    register, C(docs/assumptions.md) in the collection.
+extends_documentation_fragment:
+  - lockdown.ipsec.ipsec
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.conn
+options:
+  name:
+    description:
+      - The name of the policy. It must exist on the host.
+      - Required with O(state=assigned).
+      - With O(state=unassigned), the policy is unassigned if it is the assigned one; otherwise (also when no
+        policy of that name exists) nothing changes. Left out with O(state=unassigned), whatever policy is
+        assigned is unassigned.
+    type: str
+  state:
+    description:
+      - V(assigned) makes O(name) the assigned policy.
+      - V(unassigned) makes sure that O(name), or with O(name) left out any policy, is not assigned.
+    type: str
+    choices: [assigned, unassigned]
+    default: assigned
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: windows
+seealso:
+  - module: lockdown.ipsec.ipsec_filter_list
+  - module: lockdown.ipsec.ipsec_filter_action
+  - module: lockdown.ipsec.ipsec_policy
+  - module: lockdown.ipsec.ipsec_config
+  - module: lockdown.ipsec.ipsec_info
+author:
+  - lockdown.ipsec contributors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+# Seed 000: "ipsecpol -w REG -p "Packet Filter" -x", once the server is completely built.
+- name: Assign the lockdown policy
+  lockdown.ipsec.ipsec_assign:
+    name: Packet Filter
+
+# Seed 000: "If you need to temporarily unassign a policy, replace -x with -y."
+- name: Temporarily unassign it
+  lockdown.ipsec.ipsec_assign:
+    name: Packet Filter
+    state: unassigned
+
+- name: Make sure no policy is assigned at all
+  lockdown.ipsec.ipsec_assign:
+    state: unassigned
+
+# Seed 002: the template is installed unassigned; assign it after review.
+- name: Assign the AnalogX template
+  lockdown.ipsec.ipsec_assign:
+    name: APS - AnalogX Public Server
+    state: assigned
+"""
+
+RETURN = r"""
+commands:
+  description:
+    - The netsh command lines the task ran, or in check mode would run, in order. Each is one Windows command
+      line starting with C(netsh).
+    - Pre-shared keys are shown as C(********).
+  returned: always
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static set policy "name=Packet Filter" assign=yes
+before:
+  description:
+    - The store before the task, in the shape of the O(lockdown.ipsec.ipsec_config#module:config) option of
+      M(lockdown.ipsec.ipsec_config), with every option present, objects sorted by name and pre-shared keys
+      shown as C(********).
+  returned: when the store was read
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists: []
+    filter_actions: []
+    policies:
+      - name: Packet Filter
+        description: ""
+        rules:
+          - name: All inbound traffic
+            filter_list: All inbound traffic
+            filter_action: Block
+            activate: true
+            connection_type: all
+            description: ""
+            tunnel: ""
+            authentication: []
+          - name: Inbound web protocols
+            filter_list: Inbound web protocols
+            filter_action: Permit
+            activate: true
+            connection_type: all
+            description: ""
+            tunnel: ""
+            authentication: []
+        default_response_rule:
+          activate: false
+          qmpfs: false
+          qm_security_methods: []
+          authentication: []
+        polling_interval: 180
+        mmpfs: false
+        qm_per_mm: 0
+        mm_lifetime: 480
+        mm_security_methods: [3DES-SHA1-2, 3DES-MD5-2, DES-SHA1-1, DES-MD5-1]
+    assigned: ""
+after:
+  description:
+    - The store after the task, in the shape of RV(before). In check mode, the state the task predicts (not
+      read back from the host).
+    - After a partial failure, the store as read back from the host.
+  returned: when the store was read
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists: []
+    filter_actions: []
+    policies:
+      - name: Packet Filter
+        description: ""
+        rules:
+          - name: All inbound traffic
+            filter_list: All inbound traffic
+            filter_action: Block
+            activate: true
+            connection_type: all
+            description: ""
+            tunnel: ""
+            authentication: []
+          - name: Inbound web protocols
+            filter_list: Inbound web protocols
+            filter_action: Permit
+            activate: true
+            connection_type: all
+            description: ""
+            tunnel: ""
+            authentication: []
+        default_response_rule:
+          activate: false
+          qmpfs: false
+          qm_security_methods: []
+          authentication: []
+        polling_interval: 180
+        mmpfs: false
+        qm_per_mm: 0
+        mm_lifetime: 480
+        mm_security_methods: [3DES-SHA1-2, 3DES-MD5-2, DES-SHA1-1, DES-MD5-1]
+    assigned: "Packet Filter"
+failed_command:
+  description:
+    - When a netsh command failed, that command and what netsh said. The commands after it did not run.
+  returned: when a netsh command failed
+  type: dict
+  contains:
+    command:
+      description: The command line, pre-shared keys shown as C(********).
+      type: str
+    rc:
+      description: The exit code of C(netsh.exe).
+      type: int
+    stdout:
+      description: What netsh printed.
+      type: str
+    stderr:
+      description: What netsh printed to its error stream.
+      type: str
+  sample:
+    command: >-
+      netsh ipsec static set policy "name=Packet Filter" assign=yes
+    rc: 1
+    stdout: "ERR IPsec[nnnnn] : (the message netsh printed)"
+    stderr: ""
+succeeded_commands:
+  description:
+    - When a netsh command failed, the command lines that ran and succeeded before it, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample: []
+"""

@@ -1,0 +1,456 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ipsec_config
+short_description: Manage a whole Windows static IPsec configuration in one task
+description:
+  - Manages filter lists, filter actions, policies with their rules, and the assignment of the Windows static
+    IPsec policy store (C(netsh ipsec static)) together, in the states of Ansible's network resource modules.
+    One task plans every change at once, in a safe order (lists and actions before the rules that use them,
+    permits before blocks, assignment last).
+  - O(state=merged) creates what is missing and changes the given settings that differ; filters and rules are
+    only added or updated.
+  - O(state=replaced) is O(state=merged), but the given filters are the exact filter set of their list, the
+    given rules the exact rule set of their policy, and each given object takes the created default of every
+    setting that is left out.
+  - O(state=overridden) is O(state=replaced), and also deletes every object whose name starts with
+    O(owner_prefix) that O(config) does not name. Objects outside the prefix are never touched.
+  - O(state=deleted) deletes the objects O(config) names, or without O(config) every object under
+    O(owner_prefix).
+  - O(state=gathered) reads the store into RV(gathered); O(state=rendered) returns the commands that would
+    create O(config) on an empty store, as RV(rendered), and O(state=parsed) reads O(running_config) into
+    RV(parsed). Neither of the last two contacts the host.
+  - The module runs on the controller and talks to Windows with one encoded PowerShell command per round trip,
+    which runs C(netsh.exe) once per netsh command; it reads the store in one round trip and writes it in
+    another. C(become) is not supported.
+  - In check mode nothing is written; RV(after) is the predicted state and RV(commands) the commands that
+    would run. In diff mode the diff shows the store before and after as a netsh script (C(pushd ipsec static)
+    ... C(popd)), so C(--check --diff) reads like a change review.
+  - netsh behaviours the module relies on that are not documented by Microsoft are listed in the assumption
+    register, C(docs/assumptions.md) in the collection.
+extends_documentation_fragment:
+  - lockdown.ipsec.ipsec
+  - lockdown.ipsec.ipsec.config
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
+  - ansible.builtin.action_common_attributes.conn
+options:
+  state:
+    description:
+      - What to do with O(config), see the description.
+    type: str
+    choices: [merged, replaced, overridden, deleted, gathered, rendered, parsed]
+    default: merged
+  owner_prefix:
+    description:
+      - The name prefix of the objects this task owns, such as C(APS - ). In every state, only filter lists,
+        filter actions and policies whose names start with it are created, changed or deleted, and O(config)
+        may name no other (rules may still refer to lists and actions outside it).
+      - Required by O(state=overridden), and by O(state=deleted) without O(config); an empty string counts as
+        left out.
+    type: str
+  running_config:
+    description:
+      - For O(state=parsed), the output of C(netsh ipsec static show all), in English or with the Simplified
+        Chinese labels.
+      - Required by O(state=parsed) and used by no other state.
+    type: str
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details:
+      - O(state=gathered), O(state=rendered) and O(state=parsed) change nothing and return no diff.
+  platform:
+    platforms: windows
+seealso:
+  - module: lockdown.ipsec.ipsec_filter_list
+  - module: lockdown.ipsec.ipsec_filter_action
+  - module: lockdown.ipsec.ipsec_policy
+  - module: lockdown.ipsec.ipsec_assign
+  - module: lockdown.ipsec.ipsec_info
+author:
+  - lockdown.ipsec contributors (!UNKNOWN)
+"""
+
+EXAMPLES = r"""
+# Seed 000 in one task: a server with the web and the mail role. Permit the roles' traffic, block
+# all other inbound traffic; the default response rule is off. Assign it once it is complete.
+- name: Lock the server down to its web and mail roles
+  lockdown.ipsec.ipsec_config:
+    state: merged
+    config:
+      filter_lists:
+        - name: Inbound web protocols
+          filters:
+            - protocol: tcp
+              destination_port: [80, 443]
+        - name: Inbound/outbound mail
+          filters:
+            - protocol: tcp
+              destination_port: [110, 995, 143, 993, 25]
+            - source: me
+              destination: any
+              protocol: tcp
+              destination_port: 25
+        - name: All inbound traffic
+          filters:
+            - source: any
+              destination: me
+      filter_actions:
+        - name: Permit
+          action: permit
+        - name: Block
+          action: block
+      policies:
+        - name: Packet Filter
+          default_response_rule:
+            activate: false
+          rules:
+            - name: Inbound web protocols
+              filter_list: Inbound web protocols
+              filter_action: Permit
+            - name: Inbound/outbound mail
+              filter_list: Inbound/outbound mail
+              filter_action: Permit
+            - name: All inbound traffic
+              filter_list: All inbound traffic
+              filter_action: Block
+      assigned: Packet Filter
+
+# Seed 002: the AnalogX role template. Everything it owns starts with "APS - " (the policy too, so
+# that it is inside the owner prefix); overridden deletes "APS - " objects that are no longer listed
+# and leaves every other object of the store alone.
+- name: Install the role template, services off except Terminal Services Server and DNS Client
+  lockdown.ipsec.ipsec_config:
+    state: overridden
+    owner_prefix: "APS - "
+    config:
+      filter_actions:
+        - name: APS - Permit
+          action: permit
+        - name: APS - Deny
+          action: block
+      filter_lists:
+        - name: APS - HTTP Server
+          filters:
+            - protocol: tcp
+              destination_port: 80
+        - name: APS - HTTP Client
+          filters:
+            - source: me
+              destination: any
+              protocol: tcp
+              destination_port: 80
+        - name: APS - Terminal Services Server
+          filters:
+            - protocol: tcp
+              destination_port: 3389
+        - name: APS - DNS Client
+          filters:
+            - source: me
+              destination: any
+              protocol: udp
+              destination_port: 53
+            - source: me
+              destination: any
+              protocol: tcp
+              destination_port: 53
+        - name: APS - All TCP
+          filters:
+            - protocol: tcp
+        - name: APS - All UDP
+          filters:
+            - protocol: udp
+        - name: APS - All ICMP
+          filters:
+            - protocol: icmp
+      policies:
+        - name: APS - AnalogX Public Server
+          default_response_rule:
+            activate: false
+          rules:
+            - name: APS - HTTP Server
+              filter_list: APS - HTTP Server
+              filter_action: APS - Permit
+              activate: false
+              authentication:
+                - kerberos: true
+            - name: APS - HTTP Client
+              filter_list: APS - HTTP Client
+              filter_action: APS - Permit
+              activate: false
+            - name: APS - Terminal Services Server
+              filter_list: APS - Terminal Services Server
+              filter_action: APS - Permit
+            - name: APS - DNS Client
+              filter_list: APS - DNS Client
+              filter_action: APS - Permit
+            - name: APS - Deny TCP
+              filter_list: APS - All TCP
+              filter_action: APS - Deny
+            - name: APS - Deny UDP
+              filter_list: APS - All UDP
+              filter_action: APS - Deny
+            - name: APS - Deny ICMP
+              filter_list: APS - All ICMP
+              filter_action: APS - Deny
+
+- name: Remove everything the template installed
+  lockdown.ipsec.ipsec_config:
+    state: deleted
+    owner_prefix: "APS - "
+
+- name: Read the whole store
+  lockdown.ipsec.ipsec_config:
+    state: gathered
+  register: ipsec_store
+
+- name: Show the commands that would build a configuration, without a host
+  lockdown.ipsec.ipsec_config:
+    state: rendered
+    config:
+      filter_actions:
+        - name: Block
+          action: block
+
+- name: Read saved netsh output, without a host
+  lockdown.ipsec.ipsec_config:
+    state: parsed
+    running_config: "{{ lookup('ansible.builtin.file', 'show_all.txt') }}"
+"""
+
+RETURN = r"""
+commands:
+  description:
+    - The netsh command lines the task ran, or in check mode would run, in order. Each is one Windows command
+      line starting with C(netsh).
+    - Pre-shared keys are shown as C(********).
+  returned: with O(state=merged), O(state=replaced), O(state=overridden) and O(state=deleted)
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
+    - netsh ipsec static add filterlist "name=All inbound traffic"
+    - netsh ipsec static add filter "filterlist=All inbound traffic" srcaddr=any dstaddr=me protocol=ANY
+      mirrored=yes
+before:
+  description:
+    - The store before the task, in the shape of the O(lockdown.ipsec.ipsec_config#module:config) option of
+      M(lockdown.ipsec.ipsec_config), with every option present, objects sorted by name and pre-shared keys
+      shown as C(********).
+  returned: with O(state=merged), O(state=replaced), O(state=overridden) and O(state=deleted)
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists: []
+    filter_actions: []
+    policies: []
+    assigned: ""
+after:
+  description:
+    - The store after the task, in the shape of RV(before). In check mode, the state the task predicts (not
+      read back from the host).
+    - After a partial failure, the store as read back from the host.
+  returned: with O(state=merged), O(state=replaced), O(state=overridden) and O(state=deleted)
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists:
+      - name: All inbound traffic
+        description: ""
+        filters:
+          - source: any
+            source_mask: null
+            destination: me
+            destination_mask: null
+            protocol: any
+            source_port: 0
+            destination_port: 0
+            mirrored: true
+            description: ""
+    filter_actions:
+      - name: Block
+        description: ""
+        action: block
+        inpass: false
+        soft: false
+        qmpfs: false
+        qm_security_methods: []
+    policies: []
+    assigned: ""
+gathered:
+  description:
+    - With O(state=gathered), the store as read from the host, in the shape of the
+      O(lockdown.ipsec.ipsec_config#module:config) option of M(lockdown.ipsec.ipsec_config), with every option
+      present, objects sorted by name and pre-shared keys shown as C(********).
+    - It can be given back as O(config) once the redacted pre-shared keys are replaced by the real ones.
+  returned: with O(state=gathered)
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists:
+      - name: All inbound traffic
+        description: ""
+        filters:
+          - source: any
+            source_mask: null
+            destination: me
+            destination_mask: null
+            protocol: any
+            source_port: 0
+            destination_port: 0
+            mirrored: true
+            description: ""
+    filter_actions:
+      - name: Block
+        description: ""
+        action: block
+        inpass: false
+        soft: false
+        qmpfs: false
+        qm_security_methods: []
+    policies: []
+    assigned: ""
+rendered:
+  description:
+    - With O(state=rendered), the netsh command lines that would create O(config) on an empty store, in order.
+      Pre-shared keys are shown as C(********).
+  returned: with O(state=rendered)
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
+parsed:
+  description:
+    - With O(state=parsed), the store that O(running_config) describes, in the shape of RV(gathered).
+  returned: with O(state=parsed)
+  type: dict
+  contains:
+    filter_lists:
+      description: The filter lists with their filters.
+      type: list
+      elements: dict
+    filter_actions:
+      description: The filter actions.
+      type: list
+      elements: dict
+    policies:
+      description: The policies with their rules and default response rules.
+      type: list
+      elements: dict
+    assigned:
+      description: The name of the assigned policy, or an empty string when none is assigned.
+      type: str
+  sample:
+    filter_lists:
+      - name: All inbound traffic
+        description: ""
+        filters:
+          - source: any
+            source_mask: null
+            destination: me
+            destination_mask: null
+            protocol: any
+            source_port: 0
+            destination_port: 0
+            mirrored: true
+            description: ""
+    filter_actions:
+      - name: Block
+        description: ""
+        action: block
+        inpass: false
+        soft: false
+        qmpfs: false
+        qm_security_methods: []
+    policies: []
+    assigned: ""
+failed_command:
+  description:
+    - When a netsh command failed, that command and what netsh said. The commands after it did not run.
+  returned: when a netsh command failed
+  type: dict
+  contains:
+    command:
+      description: The command line, pre-shared keys shown as C(********).
+      type: str
+    rc:
+      description: The exit code of C(netsh.exe).
+      type: int
+    stdout:
+      description: What netsh printed.
+      type: str
+    stderr:
+      description: What netsh printed to its error stream.
+      type: str
+  sample:
+    command: >-
+      netsh ipsec static add filter "filterlist=All inbound traffic" srcaddr=any dstaddr=me
+      protocol=ANY mirrored=yes
+    rc: 1
+    stdout: "ERR IPsec[nnnnn] : (the message netsh printed)"
+    stderr: ""
+succeeded_commands:
+  description:
+    - When a netsh command failed, the command lines that ran and succeeded before it, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
+    - netsh ipsec static add filterlist "name=All inbound traffic"
+"""

@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE to the collection. The shared shell of the six action plugins.
+
+:class:`IpsecActionBase` does what every module needs around its own work: it refuses ``become``,
+validates the task's arguments against the module's documentation, builds the one
+:class:`~._transport.NetshRunner` of the task, turns the collection's own errors into a failed
+result, and censors ``no_log`` values in whatever it returns. A subclass names its module and
+implements :meth:`IpsecActionBase.run_validated`; nothing else.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.common.text.converters import to_text
+from ansible.module_utils.errors import UnsupportedError
+from ansible.plugins.action import ActionBase
+
+from ._argspec import module_argument_spec
+from ._engine import ApplyFailed
+from ._errors import LockdownError
+from ._results import failure_result
+from ._transport import NetshRunner
+
+# execution.md §1.1: the runas become plugin builds no command, so a raw command would silently run
+# as the connection user; refuse instead.
+BECOME_REFUSED = (
+    "lockdown.ipsec.{module} runs netsh through a raw PowerShell command that cannot honour become; "
+    "remove become from this task"
+)
+
+
+class IpsecActionBase(ActionBase):
+    """Base of the action plugins; a subclass sets :attr:`module_name` and :meth:`run_validated`.
+
+    ``run()`` returns a task result and raises nothing of its own: a task with ``become``, task
+    arguments the documentation does not allow, and any :class:`~._errors.LockdownError` from
+    :meth:`run_validated` each become ``failed: true`` with a ``msg`` (no traceback). Connection
+    errors (``AnsibleError``) and programming errors propagate to Ansible unchanged. Async is
+    refused by ``ActionBase.run`` (``_supports_async``).
+    """
+
+    _supports_check_mode = True
+    _supports_async = False
+
+    module_name = ""
+    """The module's short name, e.g. ``"ipsec_policy"``: its documentation stub is
+    ``plugins/modules/<module_name>.py``."""
+
+    def argument_spec(self) -> dict:
+        """The argument spec to validate the task's arguments with: the module's documented options."""
+        return module_argument_spec(self.module_name)
+
+    def run_validated(self, params: dict, *, check_mode: bool, diff: bool, runner: NetshRunner) -> dict:
+        """Do the module's work and return its result (``changed``, ``commands``, ``before``, ...).
+
+        ``params`` are the validated task arguments with their documented defaults; ``runner`` talks
+        to the task's host. Raise a :class:`~._errors.LockdownError` to fail the task with its message;
+        the result and the message are censored for ``no_log`` values afterwards.
+        """
+        raise NotImplementedError
+
+    def run(self, tmp=None, task_vars=None):
+        """Refuse become, validate, run :meth:`run_validated`, censor; see the class docstring."""
+        super().run(tmp, task_vars)
+        validation = ArgumentSpecValidator(self.argument_spec()).validate(self._task.args)
+        if self._task.become or self._play_context.become:
+            result = {"failed": True, "msg": BECOME_REFUSED.format(module=self.module_name)}
+        elif validation.errors.errors:
+            result = {"failed": True, "msg": self._validation_message(validation.errors.errors)}
+        else:
+            result = self._run_engine(validation.validated_parameters)
+        result["invocation"] = {"module_args": validation.validated_parameters}
+        # Values of no_log options (and of their sub-options) may appear in the result and in the
+        # messages, e.g. in a command line that failed; remove_values masks them everywhere.
+        return remove_values(result, validation._no_log_values)
+
+    def _run_engine(self, params: dict) -> dict:
+        runner = NetshRunner(self._execute)
+        try:
+            return self.run_validated(
+                params, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), runner=runner
+            )
+        except LockdownError as error:
+            return _failure(error)
+
+    def _execute(self, command: str, stdin: bytes) -> tuple[int, str, str]:
+        # sudoable=False: become is refused above, and must not wrap the command (execution.md §1.1).
+        answer = self._low_level_execute_command(command, in_data=stdin, sudoable=False)
+        # _low_level_execute_command already returns text; to_text leaves str alone and decodes bytes.
+        stdout = to_text(answer["stdout"], errors="surrogate_or_replace")
+        stderr = to_text(answer["stderr"], errors="surrogate_or_replace")
+        return answer["rc"], stdout, stderr
+
+    def _validation_message(self, errors: list) -> str:
+        # The wording ActionBase.validate_argument_spec uses for unknown options, but every message.
+        messages = [
+            f"Unsupported parameters for (lockdown.ipsec.{self.module_name}) module: {error.msg}"
+            if isinstance(error, UnsupportedError) else error.msg
+            for error in errors
+        ]
+        return "; ".join(messages)
+
+
+def _failure(error: LockdownError) -> dict:
+    """The failed result for ``error``: its message; for a write batch that stopped part-way, also
+    what ran, what failed with netsh's words, what did not run, and the store as it now is."""
+    if isinstance(error, ApplyFailed):
+        return failure_result(error)
+    return {"failed": True, "changed": False, "msg": str(error)}
+
+
+__all__ = ["BECOME_REFUSED", "IpsecActionBase"]

@@ -1,0 +1,151 @@
+"""Integration harness: real ``ansible-playbook`` runs against the emulated Windows host.
+
+``ansible_connection=local`` with ``tests/emulator/bin`` first on PATH, so the collection's action
+plugins send their encoded PowerShell command to the fake PowerShell, which runs the netsh emulator.
+The collection is found through ``.cache/collections`` (tests/conftest.py links the checkout there).
+Every task result is recorded by ``callback_plugins/lockdown_record.py``; every round trip is logged
+by the fake PowerShell (``NETSH_EMU_PS_LOG``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import yaml
+
+# The shared assertions of the test modules; rewritten so that their failures show the values.
+pytest.register_assert_rewrite("ipsec_support")
+
+HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent
+REPO = TESTS.parent
+EMULATOR_BIN = TESTS / "emulator" / "bin"
+COLLECTIONS = REPO / ".cache" / "collections"
+
+
+@dataclass
+class PlayResult:
+    """What one ansible-playbook run did."""
+
+    rc: int
+    stdout: str
+    stderr: str
+    tasks: list = field(default_factory=list)  # one dict per task result: task, host, status, result
+    round_trips: int = 0
+
+    def task(self, name: str) -> dict:
+        """The result of the task called ``name`` (the last one, if it ran more than once)."""
+        matches = [entry for entry in self.tasks if entry["task"] == name]
+        assert matches, f"no task {name!r} ran; tasks: {[entry['task'] for entry in self.tasks]}\n{self.stdout}\n{self.stderr}"
+        return matches[-1]["result"]
+
+    def status(self, name: str) -> str:
+        """How the task called ``name`` ended: ``ok``, ``failed``, ``skipped`` or ``unreachable``
+        (Ansible keeps ``failed`` out of the recorded result, so ask here)."""
+        matches = [entry for entry in self.tasks if entry["task"] == name]
+        assert matches, f"no task {name!r} ran; tasks: {[entry['task'] for entry in self.tasks]}\n{self.stdout}\n{self.stderr}"
+        return matches[-1]["status"]
+
+
+class EmulatedHost:
+    """One emulated Windows host (a netsh store file) and a way to run plays against it."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.state_file = workdir / "netsh-store.json"
+        self.log_file = workdir / "round-trips.jsonl"
+        self.inventory = workdir / "inventory.ini"
+        self.inventory.write_text(
+            f"[windows]\nwinhost ansible_connection=local ansible_python_interpreter={sys.executable}\n", encoding="utf-8"
+        )
+        self.env = dict(
+            os.environ,
+            PATH=f"{EMULATOR_BIN}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS),
+            ANSIBLE_CALLBACK_PLUGINS=str(HERE / "callback_plugins"),
+            ANSIBLE_CALLBACKS_ENABLED="lockdown_record",
+            ANSIBLE_HOME=str(workdir / "ansible-home"),
+            ANSIBLE_LOCAL_TEMP=str(workdir / "ansible-tmp"),
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_RETRY_FILES_ENABLED="0",
+            ANSIBLE_HOST_KEY_CHECKING="0",
+            ANSIBLE_DEPRECATION_WARNINGS="0",
+            NETSH_EMU_STATE=str(self.state_file),
+            NETSH_EMU_PS_LOG=str(self.log_file),
+        )
+        self._runs = 0
+
+    def play(
+        self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0
+    ) -> PlayResult:
+        """Run ``tasks`` (a list of task dicts) as one play on this host and return what happened."""
+        self._runs += 1
+        playbook = self.workdir / f"play-{self._runs}.yml"
+        play = {"name": "test play", "hosts": "windows", "gather_facts": False, "tasks": tasks}
+        if vars:
+            play["vars"] = vars
+        playbook.write_text(yaml.safe_dump([play], sort_keys=False), encoding="utf-8")
+        return self.run_playbook(playbook, check=check, diff=diff, extra_vars=extra_vars, verbosity=verbosity)
+
+    def run_playbook(
+        self, playbook: Path, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, verbosity: int = 0
+    ) -> PlayResult:
+        """Run an existing playbook file against this host."""
+        record = self.workdir / f"record-{self._runs}-{playbook.stem}.jsonl"
+        command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(self.inventory), str(playbook)]
+        if check:
+            command.append("--check")
+        if diff:
+            command.append("--diff")
+        if extra_vars:
+            command += ["--extra-vars", json.dumps(extra_vars)]
+        if verbosity:
+            command.append("-" + "v" * verbosity)
+        trips_before = self.round_trips()
+        proc = subprocess.run(command, env=dict(self.env, LOCKDOWN_RECORD_FILE=str(record)), capture_output=True, text=True, timeout=300, check=False)
+        tasks = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
+        return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks, self.round_trips() - trips_before)
+
+    def round_trips(self) -> int:
+        """How many bootstrap batches the fake PowerShell has run for this host so far."""
+        return len(self.log_file.read_text(encoding="utf-8").splitlines()) if self.log_file.exists() else 0
+
+    def batches(self) -> list[dict]:
+        """Every round trip the fake PowerShell received so far, in order: ``{"commands": [...],
+        "stop_on_error": bool}`` with the command lines as netsh.exe got them (without ``netsh``)."""
+        if not self.log_file.exists():
+            return []
+        return [json.loads(line) for line in self.log_file.read_text(encoding="utf-8").splitlines()]
+
+    def store_bytes(self) -> bytes:
+        """The raw store file: compare before/after to prove that nothing changed."""
+        return self.state_file.read_bytes() if self.state_file.exists() else b""
+
+    def netsh(self, *args: str) -> str:
+        """Run the emulated netsh directly (independently of the collection) and return its output."""
+        proc = subprocess.run([str(EMULATOR_BIN / "netsh"), *args], env=self.env, capture_output=True, timeout=60, check=False)
+        return proc.stdout.decode("cp437")
+
+
+@pytest.fixture
+def host(tmp_path) -> EmulatedHost:
+    """A fresh emulated Windows host with an empty IPsec store."""
+    return EmulatedHost(tmp_path)
+
+
+@pytest.fixture
+def make_host(tmp_path):
+    """A factory of further fresh emulated hosts, for tests that compare two stores."""
+
+    def make(name: str) -> EmulatedHost:
+        workdir = tmp_path / name
+        workdir.mkdir()
+        return EmulatedHost(workdir)
+
+    return make
