@@ -820,7 +820,7 @@ def assert_dependency_order(have: Store, changes: Sequence) -> None:
             users = {(policy, rule.name) for policy, rule in have.rules_using(**{attr: change.name})}
             for i, other in enumerate(changes):
                 if (isinstance(other, DeleteRule) and (other.policy, other.name) in users) or (
-                    isinstance(other, DeletePolicy) and any(policy == other.name for policy, _ in users)
+                    isinstance(other, DeletePolicy) and any(policy == other.name for policy, dummy in users)
                 ):
                     assert i < index, (other, change)
         if isinstance(change, DeletePolicy) and have.policies[change.name].assigned:
@@ -908,7 +908,7 @@ def test_deleting_everything_owned_leaves_only_foreign_objects(have):
     after = predict(have, plan(have, Store(), state=DELETED, scope=OWNED_PREFIX))
     for kind in ("filter_lists", "filter_actions", "policies"):
         assert not [name for name in getattr(after, kind) if name.startswith(APS)]
-        assert {name for name in getattr(after, kind)} == {name for name in getattr(have, kind) if not name.startswith(APS)}
+        assert set(getattr(after, kind)) == {name for name in getattr(have, kind) if not name.startswith(APS)}
 
 
 # --- make before break, as a property -------------------------------------------------------------------
