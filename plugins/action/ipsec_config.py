@@ -13,7 +13,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Store
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import parse_show
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State
 # The planner's own scope check, run early (it needs no host); _plan owns it and exports no public name.
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import _check_scope as check_scope
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import check_scope
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import command_line
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import outcome_result

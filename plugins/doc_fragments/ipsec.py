@@ -255,7 +255,8 @@ options:
         type: str
       tunnel:
         description:
-          - The tunnel end point, an IP address or a DNS name; an empty string for none (transport mode).
+          - The tunnel end point, an IP address; an empty string for none (transport mode).
+          - A DNS name is refused, because netsh stores the address it resolves to.
           - netsh cannot change a rule's tunnel end point in place, so a rule whose end point changes is
             deleted and added again.
           - Left out, it is not managed; created with none.
@@ -609,8 +610,9 @@ options:
                 type: str
               tunnel:
                 description:
-                  - The tunnel end point, an IP address or a DNS name; an empty string for none (transport
+                  - The tunnel end point, an IP address; an empty string for none (transport
                     mode).
+                  - A DNS name is refused, because netsh stores the address it resolves to.
                   - netsh cannot change a rule's tunnel end point in place, so a rule whose end point changes
                     is deleted and added again.
                   - Left out, it is not managed; created with none.

@@ -58,8 +58,9 @@ options:
     type: str
   running_config:
     description:
-      - For O(state=parsed), the output of C(netsh ipsec static show all), in English or with the Simplified
-        Chinese labels.
+      - For O(state=parsed), the output of C(netsh ipsec static show all), in English. Output in another display
+        language is read as far as its labels are known (for Simplified Chinese, the filter-list labels);
+        anything else fails with an error naming the first unknown label, never a wrong parse.
       - Required by O(state=parsed) and used by no other state.
     type: str
 attributes:

@@ -84,8 +84,15 @@ class Endpoint:
         if "/" in word:
             if mask is not None:
                 raise InvalidInput(f"{field}_mask", mask, "give the mask either as /nn on the address or as a mask, not both")
-            word, dummy, prefix_text = word.partition("/")
-            mask = prefix_text
+            address, dummy, prefix_text = word.partition("/")
+            literal = _ip_or_none(address)
+            if literal is None:
+                raise InvalidInput(field, text, _ADDRESS_HELP)
+            try:
+                return _ip_endpoint(literal, prefix_text, field, text)
+            except InvalidInput as error:
+                # The prefix came with the address: name the option the user wrote, with what he wrote.
+                raise InvalidInput(field, text, error.reason) from None
         literal = _ip_or_none(word)
         if literal is not None:
             return _ip_endpoint(literal, mask, field, text)

@@ -7,7 +7,8 @@
 in one batch). :func:`converge` gathers, asks the caller for the desired store (which may depend on
 what is there), plans, predicts the result, and, unless in check mode, writes every change in one
 second round trip that stops at the first failure. So a task costs one round trip when nothing
-changes or in check mode, and two when it changes something, however many filters are involved.
+changes or in check mode, and two when it changes something, however many filters are involved; a
+write that fails part-way costs a third, to read back what the host holds now.
 """
 
 from __future__ import annotations
@@ -55,11 +56,13 @@ class ApplyFailed(LockdownError):
 
     Attributes:
         succeeded: command lines that ran and succeeded, in order.
-        failed_command: the command line that failed.
-        netsh_output: what netsh printed for it (stdout, then stderr), and its exit code in ``rc``.
+        failed_command: the command line that failed; ``rc``, ``stdout`` and ``stderr`` are what netsh
+            returned for it.
         not_run: command lines that were not attempted.
-        store_now: the store predicted after the succeeded commands (what the host holds now).
         before: the store as read before the batch.
+        store_now: the store as it is after the failure: read back from the host by
+            :meth:`read_back`, or, until then or if that read fails, predicted from the commands that
+            succeeded (``store_now_read`` says which).
     """
 
     def __init__(self, failure: BatchFailed, outcome: Outcome) -> None:
@@ -67,14 +70,25 @@ class ApplyFailed(LockdownError):
         self.succeeded = [command_line(argv) for argv in outcome.commands[:done]]
         self.failed_command = command_line(outcome.commands[done])
         self.not_run = [command_line(argv) for argv in outcome.commands[done + 1:]]
-        self.rc = failure.failed.rc
-        self.netsh_output = (failure.failed.stdout + failure.failed.stderr).strip()
+        self.rc, self.stdout, self.stderr = failure.failed.rc, failure.failed.stdout, failure.failed.stderr
         self.before = outcome.before
         self.store_now = predict(outcome.before, outcome.changes[:done])
+        self.store_now_read = False
+        said = (self.stdout + self.stderr).strip() or f"exit code {self.rc}"
         super().__init__(
             f"netsh command {done + 1} of {len(outcome.commands)} failed, the {done} before it were applied "
-            f"and the {len(self.not_run)} after it were not: {self.failed_command} -> {self.netsh_output or f'exit code {self.rc}'}"
+            f"and the {len(self.not_run)} after it were not: {self.failed_command} -> {said}"
         )
+
+    def read_back(self, runner: NetshRunner) -> None:
+        """Replace the predicted :attr:`store_now` with the store read from the host (one more round
+        trip, only ever after a failure: on a lockdown tool the truth is worth it). If that read fails
+        too, the prediction stays and :attr:`store_now_read` stays ``False``."""
+        try:
+            self.store_now = gather(runner)
+            self.store_now_read = True
+        except LockdownError:
+            pass
 
 
 def gather(runner: NetshRunner) -> Store:
@@ -106,13 +120,18 @@ def converge(
         check_mode: plan and predict only; the host is read, never written.
 
     Raises:
-        LockdownError: from building the want, planning (before any write) or :class:`ApplyFailed`.
+        LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`
+            (with the store read back after the failure).
     """
     before = gather(runner)
     changes = plan(before, build_want(before), state=state, scope=scope)
     outcome = Outcome(before, predict(before, changes), changes, render_plan(changes))
     if outcome.changed and not check_mode:
-        write(runner, outcome)
+        try:
+            write(runner, outcome)
+        except ApplyFailed as failure:
+            failure.read_back(runner)
+            raise
     return outcome
 
 

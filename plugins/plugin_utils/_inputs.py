@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Iterator, Mapping, Sequence
 
-from ._addresses import AddressKind, Endpoint
+from ._addresses import Endpoint
 from ._errors import InvalidInput
 from ._methods import AuthKind, AuthMethod, main_mode_method, quick_mode_method
 from ._model import (
@@ -375,20 +375,22 @@ def _auth_methods(value: object, path: str) -> tuple[AuthMethod, ...] | None:
 
 
 def _tunnel(params: Mapping[str, Any]) -> str | None:
-    """``tunnel=(ip | dns)`` [S2][S3]; ``""`` for none. An address is kept in canonical form."""
+    """The tunnel end point: an IP address in canonical form, or ``""`` for none.
+
+    netsh also takes a DNS name (``tunnel=(ip | dns)`` [S2]) but, as for filter addresses, resolves it
+    when the rule is added and shows the address afterwards (A-45), so a rule given a name could never
+    compare equal to what the host holds: the name is refused with a message saying so.
+    """
     value = _text(params, "tunnel")
     if not value:
         return value
     try:
         return ipaddress.ip_address(value).compressed
     except ValueError:
-        pass
-    try:
-        if Endpoint.parse(value, field="tunnel").kind is AddressKind.DNS:
-            return value
-    except InvalidInput:
-        pass
-    raise InvalidInput("tunnel", value, "expected an IPv4 or IPv6 address or a DNS name, or an empty string for no tunnel")
+        raise InvalidInput(
+            "tunnel", value, "expected an IPv4 or IPv6 address, or an empty string for no tunnel (netsh stores a DNS name as "
+            "the address it resolves to, so give the address)"
+        ) from None
 
 
 def _rule(params: object, *, fill_defaults: bool) -> Rule:

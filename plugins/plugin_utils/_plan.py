@@ -237,7 +237,7 @@ def plan(have: Store, want: Store, *, state: State, scope: Scope = Scope()) -> T
             rule's authentication methods would have to be cleared, which netsh cannot do (A-38); a
             filter action would get quick-mode methods without negotiating, or negotiate without any.
     """
-    _check_scope(want, state, scope)
+    check_scope(want, state, scope)
     doomed = _doomed(have, want, state, scope)
     applied = Store() if state is State.DELETED else want
     exact = state in (State.REPLACED, State.OVERRIDDEN)
@@ -289,8 +289,15 @@ def _kinds(store: Store) -> Iterator[Tuple[str, Mapping]]:
     yield "policy", store.policies
 
 
-def _check_scope(want: Store, state: State, scope: Scope) -> None:
-    """Refuse a plan that could reach objects the caller does not own (DESIGN.md, Ownership)."""
+def check_scope(want: Store, state: State, scope: Scope) -> None:
+    """Refuse a plan that could reach objects the caller does not own (DESIGN.md, Ownership).
+
+    :func:`plan` calls it first; callers may call it before reading the host, so that a scope error
+    costs no round trip.
+
+    Raises:
+        PlanError: naming the object outside the owner prefix, or the missing prefix.
+    """
     if not scope.owner_prefix and (state is State.OVERRIDDEN or (state is State.DELETED and _is_empty(want))):
         what = "overridden" if state is State.OVERRIDDEN else "deleted without naming any object"
         raise PlanError(f"state {what} needs an owner prefix: without one it would delete every object on the host")
@@ -731,4 +738,4 @@ def _deletion_steps(have: Store, doomed: _Doomed) -> Iterator[_Step]:
         yield _Step(Phase.PURGE_ACTIONS, (name,), DeleteFilterAction(name))
 
 
-__all__ = ["Phase", "Scope", "State", "exclusively_used", "plan"]
+__all__ = ["Phase", "Scope", "State", "check_scope", "exclusively_used", "plan"]

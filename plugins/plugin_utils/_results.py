@@ -46,14 +46,17 @@ def store_diff(before: Store, after: Store) -> dict[str, str]:
 
 def failure_result(error: ApplyFailed) -> dict[str, Any]:
     """The result of a write batch that stopped at a failing command: what ran, what failed and
-    what netsh said, what did not run, and the store as it now is (predicted from the commands
-    that succeeded; not read back, which would cost a third round trip)."""
+    what netsh said, what did not run, and the store as it now is (read back from the host; when that
+    read failed too, predicted from the commands that succeeded, and the message says so)."""
+    message = str(error)
+    if not error.store_now_read:
+        message += " ('after' is predicted from the commands that succeeded: the store could not be read back)"
     return {
         "failed": True,
         "changed": bool(error.succeeded),
-        "msg": str(error),
+        "msg": message,
         "succeeded_commands": error.succeeded,
-        "failed_command": {"command": error.failed_command, "rc": error.rc, "output": error.netsh_output},
+        "failed_command": {"command": error.failed_command, "rc": error.rc, "stdout": error.stdout, "stderr": error.stderr},
         "not_run_commands": error.not_run,
         "before": store_to_data(error.before),
         "after": store_to_data(error.store_now),

@@ -149,3 +149,9 @@ def make_host(tmp_path):
         return EmulatedHost(workdir)
 
     return make
+
+
+@pytest.fixture(scope="module")
+def module_host(tmp_path_factory) -> EmulatedHost:
+    """A fresh emulated host shared by the tests of one module (e.g. one grouped run, asserted per case)."""
+    return EmulatedHost(tmp_path_factory.mktemp("module-host"))

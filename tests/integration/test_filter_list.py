@@ -61,14 +61,13 @@ ADMIN_COMMANDS = [
     "netsh ipsec static add filterlist name=Admin description=Management",
     "netsh ipsec static add filter filterlist=Admin srcaddr=any dstaddr=me protocol=ICMP mirrored=yes",
     "netsh ipsec static add filter filterlist=Admin srcaddr=10.0.0.0 srcmask=255.255.255.0 dstaddr=me protocol=TCP srcport=0 dstport=3389 mirrored=yes",
-    "netsh ipsec static add filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1000 dstport=53 mirrored=no description=dns",
-    "netsh ipsec static add filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1001 dstport=53 mirrored=no description=dns",
-    "netsh ipsec static add filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1002 dstport=53 mirrored=no description=dns",
+    *(f"netsh ipsec static add filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP "
+      f"srcport={port} dstport=53 mirrored=no description=dns" for port in (1000, 1001, 1002)),
 ]
 
 
 def test_check_predicts_create_then_other_spellings_are_idempotent(host):
-    created, read_back, played = lifecycle_step(host, task(ADMIN), ADMIN_COMMANDS)
+    created, read_back, _ = lifecycle_step(host, task(ADMIN), ADMIN_COMMANDS)
     assert created["before"] == EMPTY_STORE
     assert [(f["source"], f["protocol"], f["source_port"], f["destination_port"]) for f in read_back["filter_lists"][0]["filters"]] == [
         ("any", "icmp", 0, 0),
@@ -100,7 +99,7 @@ def test_check_predicts_create_then_other_spellings_are_idempotent(host):
 def test_merge_adds_only_and_exact_deletes_only_the_extras(host):
     host.play([task(ADMIN)])
     rdp_from_ops = {"source": "10.0.1.0/24", "protocol": "tcp", "destination_port": 3389}
-    merged, read_back, played = lifecycle_step(
+    _, read_back, played = lifecycle_step(
         host,
         task({"name": "Admin", "filters_mode": "merge", "filters": [rdp_from_ops, {"source": "any", "protocol": "icmp"}]}),
         ["netsh ipsec static add filter filterlist=Admin srcaddr=10.0.1.0 srcmask=255.255.255.0 dstaddr=me protocol=TCP srcport=0 dstport=3389 mirrored=yes"],
@@ -112,21 +111,20 @@ def test_merge_adds_only_and_exact_deletes_only_the_extras(host):
     exact, read_back, played = lifecycle_step(host, task({"name": "Admin", "filters": [rdp_from_ops]}), [
         "netsh ipsec static delete filter filterlist=Admin srcaddr=any dstaddr=me protocol=ICMP mirrored=yes",
         "netsh ipsec static delete filter filterlist=Admin srcaddr=10.0.0.0 srcmask=255.255.255.0 dstaddr=me protocol=TCP srcport=0 dstport=3389 mirrored=yes",
-        "netsh ipsec static delete filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1000 dstport=53 mirrored=no",
-        "netsh ipsec static delete filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1001 dstport=53 mirrored=no",
-        "netsh ipsec static delete filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP srcport=1002 dstport=53 mirrored=no",
+        *(f"netsh ipsec static delete filter filterlist=Admin srcaddr=192.168.1.5 srcmask=255.255.255.255 dstaddr=me protocol=UDP "
+          f"srcport={port} dstport=53 mirrored=no" for port in (1000, 1001, 1002)),
     ])
     assert "-add filter filterlist=Admin srcaddr=any dstaddr=me protocol=ICMP mirrored=yes" in played.stdout
     shown = host.netsh("ipsec", "static", "show", "filterlist", "name=Admin", "level=verbose")
     assert "No. of Filters         : 1\r\n" in shown and "Source IP Address      : 10.0.1.0\r\n" in shown
 
     # Only the description given: the filters are not managed and stay.
-    described, read_back, played = lifecycle_step(host, task({"name": "Admin", "description": "Only RDP"}), [
+    _, read_back, played = lifecycle_step(host, task({"name": "Admin", "description": "Only RDP"}), [
         'netsh ipsec static set filterlist name=Admin "description=Only RDP"',
     ])
     assert read_back["filter_lists"][0]["filters"] == exact["after"]["filter_lists"][0]["filters"]
 
-    removed, read_back, played = lifecycle_step(host, task({"name": "Admin", "state": "absent"}), [
+    _, read_back, played = lifecycle_step(host, task({"name": "Admin", "state": "absent"}), [
         "netsh ipsec static delete filterlist name=Admin",
     ])
     assert read_back == EMPTY_STORE

@@ -44,6 +44,7 @@ class Settings:
     success_text: str | None = None
     state_path: str | None = None
     store_unavailable: bool = False
+    fail_on: str = ""
 
     @property
     def encoding(self) -> str:
@@ -107,6 +108,7 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         success_text=env.get("NETSH_EMU_SUCCESS_TEXT") or None,
         state_path=env.get("NETSH_EMU_STATE") or None,
         store_unavailable=bool(env.get("NETSH_EMU_STORE_UNAVAILABLE")),
+        fail_on=env.get("NETSH_EMU_FAIL_ON", ""),
     )
 
 

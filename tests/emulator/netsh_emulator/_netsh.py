@@ -16,6 +16,8 @@ Outcomes:
 * IPsec error: stdout ``ERR IPsec[NNNNN] : text`` + CRLF, rc = ``NETSH_EMU_ERROR_EXIT`` (default 1);
 * netsh-level error (unknown command/tag, ...): an INVENTED one-line message, rc 1;
 * missing required argument: the usage text, rc 1; ``?`` or a bare context: help text, rc 0;
+* fault injection: a non-``show`` command whose arguments contain ``NETSH_EMU_FAIL_ON`` fails with
+  ``IPsec[05073]`` without changing anything;
 * emulator misconfiguration (bad or missing ``NETSH_EMU_*``): message on stderr, rc 2;
 * emulator bug: traceback on stderr, rc 3.
 
@@ -104,6 +106,9 @@ def _run(argv: list[str], settings: Settings) -> tuple[int, str, str]:
         if parsed.usage is not None:
             return 0, usage_text(settings.lang, parsed.usage.verb, parsed.usage.obj), ""
         return 0, context_help(settings.lang, parsed.context or ""), ""
+    if settings.fail_on and parsed.spec.verb not in READ_ONLY_VERBS and settings.fail_on in " ".join(argv):
+        # Fault injection for tests (NETSH_EMU_FAIL_ON): a change refused as if the store were locked.
+        return _ipsec(settings, msg.store_unavailable())
     return _execute(parsed, settings)
 
 

@@ -160,3 +160,14 @@ def test_internal_errors_are_loud(emu, monkeypatch):
     monkeypatch.setitem(_netsh.HANDLERS, ("add", "policy"), boom)
     res = emu("add policy P")
     assert res.rc == 3 and res.raw == b"" and b"RuntimeError: bug" in res.err
+
+
+def test_fault_injection_fails_only_matching_changes(tmp_path):
+    from netsh_emulator import run_netsh
+
+    env = {"NETSH_EMU_STATE": str(tmp_path / "s.json"), "NETSH_EMU_FAIL_ON": "name=Doomed"}
+    assert run_netsh(["ipsec", "static", "add", "policy", "name=Fine"], env)[0] == 0
+    rc, out, _ = run_netsh(["ipsec", "static", "add", "policy", "name=Doomed"], env)
+    assert rc == 1 and out.startswith(b"ERR IPsec[05073]")
+    rc, out, _ = run_netsh(["ipsec", "static", "show", "policy", "all"], env)
+    assert rc == 0 and b"Fine" in out and b"Doomed" not in out

@@ -401,8 +401,7 @@ def _shape(options: dict) -> dict:
 
 def test_ansible_doc_resolves_the_same_option_trees(tmp_path):
     ansible_doc = Path(sys.executable).parent / "ansible-doc"
-    if not ansible_doc.exists():
-        pytest.skip("ansible-doc is not installed next to this Python")
+    assert ansible_doc.exists(), "the test environment must have ansible-doc next to its Python"
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(REPO / ".cache" / "collections"), ANSIBLE_HOME=str(tmp_path), ANSIBLE_NOCOLOR="1")
     names = [f"{COLLECTION}.{name}" for name in MODULES]
     completed = subprocess.run([str(ansible_doc), "-t", "module", "--json", *names], capture_output=True, text=True, env=env, timeout=120, check=False)
@@ -414,3 +413,45 @@ def test_ansible_doc_resolves_the_same_option_trees(tmp_path):
         assert {key: value.get("support") for key, value in doc["attributes"].items()} == {
             key: value.get("support") for key, value in DOCS[name]["attributes"].items()
         }, name
+
+
+def _spec_shape(spec: dict) -> dict:
+    """The comparable part of an argument spec, keyed like :func:`_shape` reads documentation."""
+    return {
+        name: (
+            entry.get("type"), entry.get("elements"), entry.get("default"), tuple(entry.get("choices") or ()), bool(entry.get("required")),
+            _spec_shape(entry.get("options") or {}),
+        )
+        for name, entry in spec.items()
+    }
+
+
+def _derived_specs() -> dict:
+    """Every module's argument spec as the action plugins derive it, computed in a fresh process with
+    ansible-core's collection finder installed (as in a real task), so this process stays clean."""
+    script = (
+        "import json, sys\n"
+        "from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder\n"
+        "_AnsibleCollectionFinder(paths=[sys.argv[1]])._install()\n"
+        "from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import module_argument_spec\n"
+        "print(json.dumps({name: module_argument_spec(name) for name in sys.argv[2:]}))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(REPO / ".cache" / "collections"), *MODULES], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout)
+
+
+def test_the_argument_spec_is_exactly_the_documented_options():
+    """The action plugins validate with a spec derived from DOCUMENTATION: every documented option
+    (at every depth, with its type, default and choices) is in it, and nothing else; an undocumented
+    option is refused."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    specs = _derived_specs()
+    for name in MODULES:
+        spec = specs[name]
+        assert _spec_shape(spec) == _shape(DOCS[name].get("options")), name
+        result = ArgumentSpecValidator(spec).validate({"not_a_documented_option": 1})
+        assert any("not_a_documented_option" in error.msg for error in result.errors.errors), name

@@ -168,12 +168,14 @@ def test_a_failed_batch_reports_what_ran_and_what_netsh_said(connection: MagicMo
     assert result["failed_command"] == {
         "command": "netsh ipsec static delete policy name=Nope",
         "rc": 1,
-        "output": 'ERR IPsec[05901] : Policy "Nope" does not exist.',
+        "stdout": 'ERR IPsec[05901] : Policy "Nope" does not exist.\r\n',
+        "stderr": "",
     }
     assert result["not_run_commands"] == []
     assert result["msg"] == (
         "netsh command 2 of 2 failed, the 1 before it were applied and the 0 after it were not: "
         'netsh ipsec static delete policy name=Nope -> ERR IPsec[05901] : Policy "Nope" does not exist.'
+        " ('after' is predicted from the commands that succeeded: the store could not be read back)"
     )
     assert "exception" not in result
     assert connection.exec_command.call_count == 1

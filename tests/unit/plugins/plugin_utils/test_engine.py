@@ -81,14 +81,16 @@ def test_check_mode_predicts_without_writing(host):
 def test_failure_in_the_middle_reports_what_ran(host):
     # The emulator cannot resolve names under .invalid (its code 05912): the second command fails.
     want = Store.of(filter_lists=[FilterList("Bad", "", (Filter.build(source="host.invalid"), Filter.build(source="10.0.0.1")))])
+    runner = NetshRunner(host)
     with pytest.raises(ApplyFailed) as caught:
-        converge(NetshRunner(host), lambda have: want, state=State.REPLACED, check_mode=False)
+        converge(runner, lambda have: want, state=State.REPLACED, check_mode=False)
+    assert runner.round_trips == 3  # read, write (stopped at the failure), read back
     failure = caught.value
     assert failure.succeeded == ["netsh ipsec static add filterlist name=Bad"]
     assert failure.failed_command == "netsh ipsec static add filter filterlist=Bad srcaddr=host.invalid dstaddr=me protocol=ANY mirrored=yes"
     assert failure.not_run == ["netsh ipsec static add filter filterlist=Bad srcaddr=10.0.0.1 srcmask=255.255.255.255 dstaddr=me protocol=ANY mirrored=yes"]
-    assert "ERR IPsec[" in failure.netsh_output
-    assert gather(NetshRunner(host)) == failure.store_now
+    assert failure.stdout.startswith("ERR IPsec[05912] : ") and failure.rc == 1 and failure.stderr == ""
+    assert failure.store_now_read and gather(NetshRunner(host)) == failure.store_now
     assert "failed" in str(failure) and failure.failed_command in str(failure)
 
 

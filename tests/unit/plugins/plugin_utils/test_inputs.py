@@ -202,7 +202,7 @@ def test_equivalent_spellings_give_the_same_filter():
         (filter_entry(destination="not an address!"), "destination"),
         (filter_entry(source="10.0.0.0", source_mask="255.0.255.0"), "source_mask"),
         (filter_entry(source="10.0.0.0", source_mask="33"), "source_mask"),
-        (filter_entry(destination="10.0.0.0/33"), "destination_mask"),
+        (filter_entry(destination="10.0.0.0/33"), "destination"),
         (filter_entry(source="10.0.0.0/8", source_mask="8"), "source_mask"),
         (filter_entry(destination="me", destination_mask="24"), "destination_mask"),
         (filter_entry(source="2001:db8::1", source_mask="64"), "source_mask"),
@@ -430,9 +430,11 @@ def test_bad_policy_input_names_the_full_path(params, field):
     assert field_of(policy_from, params, fill_defaults=True).field == field
 
 
-def test_a_tunnel_address_is_canonical_and_a_name_is_kept():
-    rules = policy_from(policy_params(rules=[rule_params(tunnel="2001:DB8::0001"), rule_params(name="S", tunnel="gw.Example.com")]), fill_defaults=False).rules
-    assert [rule.tunnel for rule in rules] == ["2001:db8::1", "gw.Example.com"]
+def test_a_tunnel_address_is_canonical_and_a_name_is_refused():
+    rules = policy_from(policy_params(rules=[rule_params(tunnel="2001:DB8::0001"), rule_params(name="S", tunnel="192.0.2.1")]), fill_defaults=False).rules
+    assert [rule.tunnel for rule in rules] == ["2001:db8::1", "192.0.2.1"]
+    error = field_of(policy_from, policy_params(rules=[rule_params(tunnel="gw.example.com")]), fill_defaults=False)
+    assert error.field == "rules[0].tunnel" and "resolves to" in error.reason
 
 
 def test_assignment_is_never_a_policy_option():
