@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/test and scripts/sanity: find the Pythons and build the pinned environments.
 # Source it; it defines functions only.
 

@@ -36,7 +36,7 @@ def test_assign_rerun_check_diff_switch_unassign(host):
     assert assigned_flags(host.netsh("ipsec", "static", "show", "policy", "all")) == ["YES", "NO"]
 
     # Seed 000: "If you need to temporarily unassign a policy, replace -x with -y."
-    _, read_back, played = lifecycle_step(host, assign({"name": "Maintenance", "state": "unassigned"}), [
+    dummy, read_back, played = lifecycle_step(host, assign({"name": "Maintenance", "state": "unassigned"}), [
         "netsh ipsec static set policy name=Maintenance assign=no",
     ])
     assert read_back["assigned"] == ""
@@ -49,7 +49,7 @@ def test_unassign_whatever_is_assigned(host):
     host.play([
         task("ipsec_config", {"config": {"policies": [{"name": "Packet Filter"}], "assigned": "Packet Filter"}}, "setup"),
     ])
-    released, read_back, _ = lifecycle_step(host, assign({"state": "unassigned"}), [
+    released, read_back, dummy = lifecycle_step(host, assign({"state": "unassigned"}), [
         'netsh ipsec static set policy "name=Packet Filter" assign=no',
     ])
     assert released["before"]["assigned"] == "Packet Filter" and read_back["assigned"] == ""

@@ -83,7 +83,7 @@ def test_create_rerun_check_diff_modify_remove(host):
     unchanged(host, config({"state": "merged", "config": modified_config}))
 
     # Remove what the first task made; the HTTP list, not named, stays.
-    _, read_back, played = lifecycle_step(host, config({"state": "deleted", "config": CONFIG}), [
+    dummy, read_back, played = lifecycle_step(host, config({"state": "deleted", "config": CONFIG}), [
         'netsh ipsec static set policy "name=APS - AnalogX Public Server" assign=no',
         'netsh ipsec static delete policy "name=APS - AnalogX Public Server"',
         'netsh ipsec static delete filterlist "name=APS - All TCP"',

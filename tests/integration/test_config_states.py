@@ -71,7 +71,7 @@ def test_merged_adds_and_changes_only_what_is_given(host):
             {"name": "APS - Alt HTTP", "filter_list": "APS - HTTP Server", "filter_action": "APS - Permit", "activate": False},
         ]}],
     }
-    _, read_back, _ = lifecycle_step(host, config({"state": "merged", "config": partial}), [
+    dummy, read_back, dummy = lifecycle_step(host, config({"state": "merged", "config": partial}), [
         'netsh ipsec static add filter "filterlist=APS - HTTP Server" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=8080 mirrored=yes',
         'netsh ipsec static add rule "name=APS - Alt HTTP" "policy=APS - AnalogX Public Server" "filterlist=APS - HTTP Server" '
         '"filteraction=APS - Permit" activate=no',
@@ -93,7 +93,7 @@ def test_replaced_makes_given_objects_exact_and_resets_what_is_left_out(host):
         # the description left out goes back to none; the action is required to replace
         "filter_actions": [{"name": "APS - Deny", "action": "block"}],
     }
-    replaced, read_back, _ = lifecycle_step(host, config({"state": "replaced", "config": replacement}), [
+    replaced, read_back, dummy = lifecycle_step(host, config({"state": "replaced", "config": replacement}), [
         'netsh ipsec static set filteraction "name=APS - Deny" description=',
         'netsh ipsec static set filterlist "name=APS - HTTP Server" description=',
         'netsh ipsec static delete filter "filterlist=APS - HTTP Server" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=80 mirrored=yes',
@@ -117,7 +117,7 @@ def test_overridden_deletes_unnamed_objects_under_the_prefix_only(host):
     smaller = {**OWNED, "filter_lists": [item for item in OWNED["filter_lists"] if item["name"] != "APS - DNS Client"],
                "policies": [dict(OWNED["policies"][0], rules=[rule for rule in OWNED["policies"][0]["rules"]
                                                               if rule["name"] != "APS - DNS Client"])]}
-    _, read_back, played = lifecycle_step(host, config({"state": "overridden", "owner_prefix": PREFIX, "config": smaller}), [
+    dummy, read_back, played = lifecycle_step(host, config({"state": "overridden", "owner_prefix": PREFIX, "config": smaller}), [
         'netsh ipsec static delete rule "name=APS - DNS Client" "policy=APS - AnalogX Public Server"',
         'netsh ipsec static delete filterlist "name=APS - DNS Client"',
     ])
@@ -126,7 +126,7 @@ def test_overridden_deletes_unnamed_objects_under_the_prefix_only(host):
     assert '-add filterlist "name=APS - DNS Client"' in played.stdout
 
     # An empty config under the prefix deletes everything the prefix owns, and nothing else.
-    _, read_back, played = lifecycle_step(host, config({"state": "overridden", "owner_prefix": PREFIX, "config": {}}), [
+    dummy, read_back, played = lifecycle_step(host, config({"state": "overridden", "owner_prefix": PREFIX, "config": {}}), [
         'netsh ipsec static set policy "name=APS - AnalogX Public Server" assign=no',
         'netsh ipsec static delete policy "name=APS - AnalogX Public Server"',
         'netsh ipsec static delete filterlist "name=APS - All TCP"',
@@ -145,7 +145,7 @@ def test_deleted_with_config_and_with_only_the_prefix(host):
     foreign = foreign_text(host)
     # With config: exactly the named objects (the policy takes its rules with it).
     named = {"policies": [{"name": "APS - AnalogX Public Server"}], "filter_lists": [{"name": "APS - DNS Client"}]}
-    _, read_back, _ = lifecycle_step(host, config({"state": "deleted", "config": named}), [
+    dummy, read_back, dummy = lifecycle_step(host, config({"state": "deleted", "config": named}), [
         'netsh ipsec static set policy "name=APS - AnalogX Public Server" assign=no',
         'netsh ipsec static delete policy "name=APS - AnalogX Public Server"',
         'netsh ipsec static delete filterlist "name=APS - DNS Client"',
@@ -155,7 +155,7 @@ def test_deleted_with_config_and_with_only_the_prefix(host):
     unchanged(host, config({"state": "deleted", "config": named}))
 
     # Without config, with the prefix: everything under it, nothing else.
-    swept, read_back, _ = lifecycle_step(host, config({"state": "deleted", "owner_prefix": PREFIX}), [
+    swept, read_back, dummy = lifecycle_step(host, config({"state": "deleted", "owner_prefix": PREFIX}), [
         'netsh ipsec static delete filterlist "name=APS - All TCP"',
         'netsh ipsec static delete filterlist "name=APS - HTTP Server"',
         'netsh ipsec static delete filteraction "name=APS - Deny"',

@@ -45,7 +45,7 @@ def test_create_rerun_check_diff_modify_remove(host):
     unchanged(host, action(negotiate))
 
     # A partial change: only the description; the rest is kept.
-    _, read_back, played = lifecycle_step(host, action({"name": "Block", "description": "Negotiates now"}), [
+    dummy, read_back, played = lifecycle_step(host, action({"name": "Block", "description": "Negotiates now"}), [
         'netsh ipsec static set filteraction name=Block "description=Negotiates now"',
     ])
     assert by_name(read_back["filter_actions"], "Block") == dict(after, description="Negotiates now")
@@ -70,7 +70,7 @@ def test_creating_needs_an_action_but_changing_does_not(host):
     lifecycle_step(host, action({"name": "Permit", "action": "permit"}), [
         "netsh ipsec static add filteraction name=Permit action=permit qmpfs=no inpass=no soft=no",
     ])
-    _, read_back, _ = lifecycle_step(host, action({"name": "Permit", "description": "Let it pass"}), [
+    dummy, read_back, dummy = lifecycle_step(host, action({"name": "Permit", "description": "Let it pass"}), [
         'netsh ipsec static set filteraction name=Permit "description=Let it pass"',
     ])
     assert by_name(read_back["filter_actions"], "Permit")["action"] == "permit"
@@ -85,5 +85,5 @@ def test_creating_needs_an_action_but_changing_does_not(host):
 def test_switching_between_negotiate_and_permit_is_predicted(host, start, switch, methods_after):
     host.play([action(dict(start, name="Switch"))])
     predicted = predict(host, action(dict(switch, name="Switch")))
-    _, read_back, _ = apply(host, action(dict(switch, name="Switch")), predicted=predicted)
+    dummy, read_back, dummy = apply(host, action(dict(switch, name="Switch")), predicted=predicted)
     assert by_name(read_back["filter_actions"], "Switch")["qm_security_methods"] == methods_after

@@ -67,7 +67,7 @@ ADMIN_COMMANDS = [
 
 
 def test_check_predicts_create_then_other_spellings_are_idempotent(host):
-    created, read_back, _ = lifecycle_step(host, task(ADMIN), ADMIN_COMMANDS)
+    created, read_back, dummy = lifecycle_step(host, task(ADMIN), ADMIN_COMMANDS)
     assert created["before"] == EMPTY_STORE
     assert [(f["source"], f["protocol"], f["source_port"], f["destination_port"]) for f in read_back["filter_lists"][0]["filters"]] == [
         ("any", "icmp", 0, 0),
@@ -99,7 +99,7 @@ def test_check_predicts_create_then_other_spellings_are_idempotent(host):
 def test_merge_adds_only_and_exact_deletes_only_the_extras(host):
     host.play([task(ADMIN)])
     rdp_from_ops = {"source": "10.0.1.0/24", "protocol": "tcp", "destination_port": 3389}
-    _, read_back, played = lifecycle_step(
+    dummy, read_back, played = lifecycle_step(
         host,
         task({"name": "Admin", "filters_mode": "merge", "filters": [rdp_from_ops, {"source": "any", "protocol": "icmp"}]}),
         ["netsh ipsec static add filter filterlist=Admin srcaddr=10.0.1.0 srcmask=255.255.255.0 dstaddr=me protocol=TCP srcport=0 dstport=3389 mirrored=yes"],
@@ -119,12 +119,12 @@ def test_merge_adds_only_and_exact_deletes_only_the_extras(host):
     assert "No. of Filters         : 1\r\n" in shown and "Source IP Address      : 10.0.1.0\r\n" in shown
 
     # Only the description given: the filters are not managed and stay.
-    _, read_back, played = lifecycle_step(host, task({"name": "Admin", "description": "Only RDP"}), [
+    dummy, read_back, played = lifecycle_step(host, task({"name": "Admin", "description": "Only RDP"}), [
         'netsh ipsec static set filterlist name=Admin "description=Only RDP"',
     ])
     assert read_back["filter_lists"][0]["filters"] == exact["after"]["filter_lists"][0]["filters"]
 
-    _, read_back, played = lifecycle_step(host, task({"name": "Admin", "state": "absent"}), [
+    dummy, read_back, played = lifecycle_step(host, task({"name": "Admin", "state": "absent"}), [
         "netsh ipsec static delete filterlist name=Admin",
     ])
     assert read_back == EMPTY_STORE

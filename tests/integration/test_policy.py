@@ -35,7 +35,7 @@ def setup(host) -> None:
 
 def test_create_rerun_check_diff_modify_remove(host):
     setup(host)
-    _, read_back, played = lifecycle_step(host, policy(PACKET_FILTER), [
+    dummy, read_back, played = lifecycle_step(host, policy(PACKET_FILTER), [
         'netsh ipsec static add policy "name=Packet Filter" mmpfs=no pollinginterval=180 mmlifetime=480 qmpermm=0 '
         '"mmsecmethods=3DES-SHA1-2 3DES-MD5-2 DES-SHA1-1 DES-MD5-1"',
         'netsh ipsec static add rule "name=Inbound web protocols" "policy=Packet Filter" "filterlist=Inbound web protocols" '
@@ -60,7 +60,7 @@ def test_create_rerun_check_diff_modify_remove(host):
     # Modify, rules exact: the mail rule replaces the web rule, and two policy settings change.
     # The permit is added before the web permit is deleted; nothing is deleted and re-added.
     web_to_mail = dict(PACKET_FILTER, description="Mail server", polling_interval=60, rules=[MAIL_RULE, BLOCK_RULE])
-    _, read_back, played = lifecycle_step(host, policy(web_to_mail), [
+    dummy, read_back, played = lifecycle_step(host, policy(web_to_mail), [
         'netsh ipsec static set policy "name=Packet Filter" "description=Mail server" pollinginterval=60',
         'netsh ipsec static add rule "name=Inbound/outbound mail" "policy=Packet Filter" "filterlist=Inbound/outbound mail" filteraction=Permit',
         'netsh ipsec static delete rule "name=Inbound web protocols" "policy=Packet Filter"',
@@ -74,7 +74,7 @@ def test_create_rerun_check_diff_modify_remove(host):
     unchanged(host, policy(web_to_mail))
 
     # rules_mode merge: the web rule comes back inactive, the others stay.
-    _, read_back, played = lifecycle_step(host, policy({
+    dummy, read_back, played = lifecycle_step(host, policy({
         "name": "Packet Filter", "rules_mode": "merge", "rules": [dict(WEB_RULE, activate=False, authentication=None)],
     }), [
         'netsh ipsec static add rule "name=Inbound web protocols" "policy=Packet Filter" "filterlist=Inbound web protocols" '
@@ -85,7 +85,7 @@ def test_create_rerun_check_diff_modify_remove(host):
     ]
 
     # Remove (rules go with the policy, lists and actions stay), then again: nothing to do.
-    _, read_back, played = lifecycle_step(host, policy({"name": "Packet Filter", "state": "absent"}), [
+    dummy, read_back, played = lifecycle_step(host, policy({"name": "Packet Filter", "state": "absent"}), [
         'netsh ipsec static delete policy "name=Packet Filter"',
     ])
     assert read_back["policies"] == []
@@ -104,7 +104,7 @@ def test_absent_with_delete_unused_keeps_what_another_policy_uses(host):
     ])
     assert played.rc == 0 and played.round_trips == 4
     gone = {"name": "Packet Filter", "state": "absent", "delete_unused": True}
-    _, read_back, played = lifecycle_step(host, policy(gone), [
+    dummy, read_back, played = lifecycle_step(host, policy(gone), [
         'netsh ipsec static delete policy "name=Packet Filter"',
         'netsh ipsec static delete filterlist "name=Inbound web protocols"',
         'netsh ipsec static delete filterlist "name=Inbound/outbound mail"',
@@ -119,7 +119,7 @@ def test_absent_with_delete_unused_keeps_what_another_policy_uses(host):
 def test_main_mode_settings_and_mmpfs(host):
     # mmpfs on with qm_per_mm left out: netsh forces one quick mode per main mode, and so does the plan.
     secure = {"name": "Secure", "mmpfs": True, "mm_lifetime": 60, "mm_security_methods": ["3des-sha1-3", "DES-MD5-1"]}
-    _, read_back, _ = lifecycle_step(host, policy(secure), [
+    dummy, read_back, dummy = lifecycle_step(host, policy(secure), [
         'netsh ipsec static add policy name=Secure mmpfs=yes pollinginterval=180 mmlifetime=60 qmpermm=1 "mmsecmethods=3DES-SHA1-3 DES-MD5-1"',
         "netsh ipsec static set defaultrule policy=Secure activate=no qmpfs=no qmsecmethods=",
     ])

@@ -107,7 +107,7 @@ def test_web_server_by_four_modules_equals_web_server_by_one_config_task(host, m
 
 
 def test_mail_server(host):
-    _, read_back, _ = lifecycle_step(host, task("ipsec_config", {"config": MAIL_SERVER}, "mail server"), [
+    dummy, read_back, dummy = lifecycle_step(host, task("ipsec_config", {"config": MAIL_SERVER}, "mail server"), [
         "netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no",
         "netsh ipsec static add filteraction name=Permit action=permit qmpfs=no inpass=no soft=no",
         'netsh ipsec static add filterlist "name=All inbound traffic"',
@@ -145,7 +145,7 @@ def test_role_change_web_to_mail_with_replaced(host):
     # "quickly converting a web server into a mail server": replace the policy's rule set.
     host.play([task("ipsec_config", {"config": WEB_SERVER}, "web server")])
     change = task("ipsec_config", {"state": "replaced", "config": MAIL_SERVER}, "mail server")
-    _, read_back, _ = lifecycle_step(host, change, [
+    dummy, read_back, dummy = lifecycle_step(host, change, [
         'netsh ipsec static add filterlist "name=Inbound/outbound mail"',
         'netsh ipsec static add filter "filterlist=Inbound/outbound mail" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=25 mirrored=yes',
         'netsh ipsec static add filter "filterlist=Inbound/outbound mail" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=110 mirrored=yes',
@@ -190,7 +190,7 @@ def test_role_change_web_to_mail_with_overridden(host):
     helpdesk = stable(host.netsh("ipsec", "static", "show", "filterlist", "name=Helpdesk", "level=verbose"))
 
     change = task("ipsec_config", {"state": "overridden", "owner_prefix": "LD - ", "config": owned(MAIL_SERVER)}, "mail server")
-    _, read_back, _ = lifecycle_step(host, change, [
+    dummy, read_back, dummy = lifecycle_step(host, change, [
         'netsh ipsec static add filterlist "name=LD - Inbound/outbound mail"',
         'netsh ipsec static add filter "filterlist=LD - Inbound/outbound mail" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=25 mirrored=yes',
         'netsh ipsec static add filter "filterlist=LD - Inbound/outbound mail" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=110 mirrored=yes',

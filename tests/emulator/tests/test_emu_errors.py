@@ -167,7 +167,7 @@ def test_fault_injection_fails_only_matching_changes(tmp_path):
 
     env = {"NETSH_EMU_STATE": str(tmp_path / "s.json"), "NETSH_EMU_FAIL_ON": "name=Doomed"}
     assert run_netsh(["ipsec", "static", "add", "policy", "name=Fine"], env)[0] == 0
-    rc, out, _ = run_netsh(["ipsec", "static", "add", "policy", "name=Doomed"], env)
+    rc, out, dummy = run_netsh(["ipsec", "static", "add", "policy", "name=Doomed"], env)
     assert rc == 1 and out.startswith(b"ERR IPsec[05073]")
-    rc, out, _ = run_netsh(["ipsec", "static", "show", "policy", "all"], env)
+    rc, out, dummy = run_netsh(["ipsec", "static", "show", "policy", "all"], env)
     assert rc == 0 and b"Fine" in out and b"Doomed" not in out
