@@ -241,4 +241,11 @@ succeeded_commands:
   type: list
   elements: str
   sample: []
+not_run_commands:
+  description:
+    - When a netsh command failed, the command lines after it, which did not run, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample: []
 """

@@ -454,4 +454,11 @@ succeeded_commands:
   sample:
     - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
     - netsh ipsec static add filterlist "name=All inbound traffic"
+not_run_commands:
+  description:
+    - When a netsh command failed, the command lines after it, which did not run, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample: []
 """

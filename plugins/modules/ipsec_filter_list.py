@@ -259,4 +259,11 @@ succeeded_commands:
     - netsh ipsec static add filterlist "name=Inbound web protocols"
     - netsh ipsec static add filter "filterlist=Inbound web protocols" srcaddr=any dstaddr=me protocol=TCP
       srcport=0 dstport=80 mirrored=yes
+not_run_commands:
+  description:
+    - When a netsh command failed, the command lines after it, which did not run, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample: []
 """

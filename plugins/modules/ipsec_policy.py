@@ -280,4 +280,11 @@ succeeded_commands:
   sample:
     - netsh ipsec static add policy "name=Packet Filter" mmpfs=no pollinginterval=180 mmlifetime=480 qmpermm=0
       "mmsecmethods=3DES-SHA1-2 3DES-MD5-2 DES-SHA1-1 DES-MD5-1"
+not_run_commands:
+  description:
+    - When a netsh command failed, the command lines after it, which did not run, in order.
+  returned: when a netsh command failed
+  type: list
+  elements: str
+  sample: []
 """

@@ -85,8 +85,7 @@ class EmulatedHost:
         self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0
     ) -> PlayResult:
         """Run ``tasks`` (a list of task dicts) as one play on this host and return what happened."""
-        self._runs += 1
-        playbook = self.workdir / f"play-{self._runs}.yml"
+        playbook = self.workdir / f"play-{self._runs + 1}.yml"
         play = {"name": "test play", "hosts": "windows", "gather_facts": False, "tasks": tasks}
         if vars:
             play["vars"] = vars
@@ -97,6 +96,7 @@ class EmulatedHost:
         self, playbook: Path, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, verbosity: int = 0
     ) -> PlayResult:
         """Run an existing playbook file against this host."""
+        self._runs += 1  # one record file per run, also when the same playbook runs twice
         record = self.workdir / f"record-{self._runs}-{playbook.stem}.jsonl"
         command = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(self.inventory), str(playbook)]
         if check:

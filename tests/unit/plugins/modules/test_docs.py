@@ -35,7 +35,7 @@ MODULES_DIR = REPO / "plugins" / "modules"
 FRAGMENT_FILE = REPO / "plugins" / "doc_fragments" / "ipsec.py"
 COLLECTION = "lockdown.ipsec"
 
-MODULES = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_assign", "ipsec_info", "ipsec_config")
+MODULES = tuple(sorted(path.stem for path in MODULES_DIR.glob("ipsec_*.py")))
 CHANGING = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_assign", "ipsec_config")
 
 # The options of each module, as docs/module-options.md and DESIGN.md ("Module surface") give them.
@@ -49,6 +49,7 @@ EXPECTED_OPTIONS = {
     "ipsec_assign": {"name", "state"},
     "ipsec_info": set(),
     "ipsec_config": {"config", "state", "owner_prefix", "running_config"},
+    "ipsec_backup": {"path", "state", "assigned"},
 }
 
 # Only these options have an argspec default (docs/module-options.md, "Unspecified means unmanaged":
@@ -194,8 +195,10 @@ def test_documentation_parses_and_names_the_module(name):
     assert raw["author"] == ["lockdown.ipsec contributors (!UNKNOWN)"]
     assert "version_added" not in raw
     assert f"{COLLECTION}.ipsec" in raw["extends_documentation_fragment"]
-    seealso = {entry["module"] for entry in raw["seealso"]}
-    assert seealso == {f"{COLLECTION}.{other}" for other in MODULES if other != name}
+    seealso = {entry["module"] for entry in raw["seealso"] if "module" in entry}
+    ours = {module for module in seealso if module.startswith(f"{COLLECTION}.")}
+    assert ours and ours <= {f"{COLLECTION}.{other}" for other in MODULES if other != name}
+    assert seealso - ours <= {"ansible.builtin.fetch"}
     text = " ".join(_strings(raw["description"]))
     assert "docs/assumptions.md" in text and "become" in text.lower()
 
@@ -270,7 +273,7 @@ def test_markup_references_exist(name):
                 else:
                     _resolve(yaml.safe_load(_stub(target)["RETURN"]), path, "contains")
             elif kind == "M":
-                assert argument in {f"{COLLECTION}.{module}" for module in MODULES}, argument
+                assert argument in {f"{COLLECTION}.{module}" for module in MODULES} | {"ansible.builtin.fetch"}, argument
     assert "O" in seen or name == "ipsec_info"
 
 
@@ -299,9 +302,11 @@ def test_nested_copies_of_the_shapes_stay_identical():
 @pytest.mark.parametrize("name", MODULES)
 def test_return_values(name):
     returns = yaml.safe_load(_stub(name)["RETURN"])
-    expected = {"config"} if name == "ipsec_info" else {"commands", "before", "after", "failed_command", "succeeded_commands"}
+    expected = {"config"} if name == "ipsec_info" else {"commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands"}
     if name == "ipsec_config":
         expected |= {"gathered", "rendered", "parsed"}
+    if name == "ipsec_backup":
+        expected |= {"assigned", "config"}
     assert set(returns) == expected
     for key, doc in returns.items():
         for field in ("description", "returned", "type", "sample"):
