@@ -62,7 +62,8 @@ class ApplyFailed(LockdownError):
         before: the store as read before the batch.
         store_now: the store as it is after the failure: read back from the host by
             :meth:`read_back`, or, until then or if that read fails, predicted from the commands that
-            succeeded (``store_now_read`` says which).
+            succeeded (``store_now_read`` says which); ``None`` when nothing can predict it, because
+            the batch ran commands that are not changes of the model (e.g. ``importpolicy``).
     """
 
     def __init__(self, failure: BatchFailed, outcome: Outcome) -> None:
@@ -72,7 +73,8 @@ class ApplyFailed(LockdownError):
         self.not_run = [command_line(argv) for argv in outcome.commands[done + 1:]]
         self.rc, self.stdout, self.stderr = failure.failed.rc, failure.failed.stdout, failure.failed.stderr
         self.before = outcome.before
-        self.store_now = predict(outcome.before, outcome.changes[:done])
+        predictable = len(outcome.changes) == len(outcome.commands)
+        self.store_now = predict(outcome.before, outcome.changes[:done]) if predictable else None
         self.store_now_read = False
         said = (self.stdout + self.stderr).strip() or f"exit code {self.rc}"
         super().__init__(

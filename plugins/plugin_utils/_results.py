@@ -49,7 +49,9 @@ def failure_result(error: ApplyFailed) -> dict[str, Any]:
     what netsh said, what did not run, and the store as it now is (read back from the host; when that
     read failed too, predicted from the commands that succeeded, and the message says so)."""
     message = str(error)
-    if not error.store_now_read:
+    if error.store_now is None:
+        message += " (the store could not be read back)"
+    elif not error.store_now_read:
         message += " ('after' is predicted from the commands that succeeded: the store could not be read back)"
     return {
         "failed": True,
@@ -59,7 +61,7 @@ def failure_result(error: ApplyFailed) -> dict[str, Any]:
         "failed_command": {"command": error.failed_command, "rc": error.rc, "stdout": error.stdout, "stderr": error.stderr},
         "not_run_commands": error.not_run,
         "before": store_to_data(error.before),
-        "after": store_to_data(error.store_now),
+        "after": None if error.store_now is None else store_to_data(error.store_now),
     }
 
 
