@@ -13,26 +13,23 @@ Check mode only reads.
 from __future__ import annotations
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import gather
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import Outcome, gather, read_store, write
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import LockdownError
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import check_text
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import READ_COMMANDS, parse_store
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import READ_COMMANDS
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import command_line
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import CONTEXT, command_line
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import store_diff
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchFailed, raise_for_failure
-
-STATIC = ("ipsec", "static")
 
 
 def export_command(path: str) -> tuple[str, ...]:
-    return (*STATIC, "exportpolicy", f"file={path}")
+    return (*CONTEXT, "exportpolicy", f"file={path}")
 
 
 def restore_commands(path: str, assigned: str | None) -> list[tuple[str, ...]]:
-    commands = [(*STATIC, "delete", "all"), (*STATIC, "importpolicy", f"file={path}")]
+    commands = [(*CONTEXT, "delete", "all"), (*CONTEXT, "importpolicy", f"file={path}")]
     if assigned:
-        commands.append((*STATIC, "set", "policy", f"name={assigned}", "assign=yes"))
+        commands.append((*CONTEXT, "set", "policy", f"name={assigned}", "assign=yes"))
     return commands
 
 
@@ -56,7 +53,7 @@ def _export(runner, path: str, *, check_mode: bool) -> dict:
     export = export_command(path)
     results = runner.run_batch([*READ_COMMANDS, export], stop_on_error=False)
     reads, exported = results[:len(READ_COMMANDS)], results[-1]
-    store = store_to_data(parse_store([(" ".join(("netsh", *r.argv)), r.stdout + r.stderr) for r in reads]))
+    store = store_to_data(read_store(reads))
     if exported.failed:
         said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
         raise LockdownError(f"netsh could not export the IPsec policy store: {command_line(export)} -> {said}")
@@ -72,39 +69,11 @@ def _restore(runner, path: str, assigned: str | None, *, check_mode: bool, diff:
         if diff:
             result["diff"] = store_diff(before, before)
         return result
-    results = runner.run_batch(commands, stop_on_error=True)
-    try:
-        raise_for_failure(results, requested=commands)
-    except BatchFailed as failure:
-        return _failure(runner, failure, lines, before)
+    # A restore's commands are not model changes, so a failure cannot be predicted: the store is read
+    # back, and the failure reported by the action shim in the shape every module uses.
+    write(runner, Outcome(before=before, after=before, changes=(), commands=tuple(commands)), read_back=True)
     after = gather(runner)
     result = {"changed": True, "commands": lines, "before": store_to_data(before), "after": store_to_data(after)}
     if diff:
         result["diff"] = store_diff(before, after)
     return result
-
-
-def _failure(runner, failure: BatchFailed, lines: list[str], before) -> dict:
-    """The shape of ``_results.failure_result``: what ran, what failed, what did not, the store now."""
-    done = len(failure.succeeded)
-    failed = failure.failed
-    said = (failed.stdout + failed.stderr).strip() or f"exit code {failed.rc}"
-    message = (
-        f"netsh command {done + 1} of {len(lines)} failed, the {done} before it were applied "
-        f"and the {len(lines) - done - 1} after it were not: {lines[done]} -> {said}"
-    )
-    try:
-        now = store_to_data(gather(runner))
-    except LockdownError:
-        now = None
-        message += " (the store could not be read back)"
-    return {
-        "failed": True,
-        "changed": bool(done),
-        "msg": message,
-        "succeeded_commands": lines[:done],
-        "failed_command": {"command": lines[done], "rc": failed.rc, "stdout": failed.stdout, "stderr": failed.stderr},
-        "not_run_commands": lines[done + 1:],
-        "before": store_to_data(before),
-        "after": now,
-    }

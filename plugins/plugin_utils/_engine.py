@@ -23,7 +23,7 @@ from ._parse import READ_COMMANDS, parse_store
 from ._plan import Scope, State, plan
 from ._predict import predict
 from ._render import command_line, render_plan
-from ._transport import BatchFailed, NetshRunner, raise_for_failure
+from ._transport import BatchFailed, CommandResult, NetshRunner, raise_for_failure
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,15 @@ def gather(runner: NetshRunner) -> Store:
         TransportError: the batch did not come back.
         NetshParseError: netsh printed something the parser does not recognise, or an error.
     """
-    results = runner.run_batch(READ_COMMANDS, stop_on_error=False)
+    return read_store(runner.run_batch(READ_COMMANDS, stop_on_error=False))
+
+
+def read_store(results: Sequence[CommandResult]) -> Store:
+    """Parse the results of the :data:`~._parse.READ_COMMANDS` (run alone or at the head of a batch).
+
+    Raises:
+        NetshParseError: netsh printed something the parser does not recognise, or an error.
+    """
     return parse_store([(" ".join(("netsh", *result.argv)), result.stdout + result.stderr) for result in results])
 
 
@@ -129,16 +137,15 @@ def converge(
     changes = plan(before, build_want(before), state=state, scope=scope)
     outcome = Outcome(before, predict(before, changes), changes, render_plan(changes))
     if outcome.changed and not check_mode:
-        try:
-            write(runner, outcome)
-        except ApplyFailed as failure:
-            failure.read_back(runner)
-            raise
+        write(runner, outcome, read_back=True)
     return outcome
 
 
-def write(runner: NetshRunner, outcome: Outcome) -> None:
+def write(runner: NetshRunner, outcome: Outcome, *, read_back: bool = False) -> None:
     """Run the outcome's commands in one stop-on-first-error round trip.
+
+    Args:
+        read_back: after a failure, read the store again (:meth:`ApplyFailed.read_back`) before raising.
 
     Raises:
         ApplyFailed: a command failed; the exception says what ran, what failed and what did not.
@@ -147,7 +154,10 @@ def write(runner: NetshRunner, outcome: Outcome) -> None:
     try:
         raise_for_failure(results, requested=outcome.commands)
     except BatchFailed as failure:
-        raise ApplyFailed(failure, outcome) from None
+        error = ApplyFailed(failure, outcome)
+        if read_back:
+            error.read_back(runner)
+        raise error from None
 
 
 def rendered(want: Store) -> Sequence[tuple[str, ...]]:
@@ -155,4 +165,4 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
     return render_plan(plan(Store(), want, state=State.REPLACED))
 
 
-__all__ = ["ApplyFailed", "Outcome", "converge", "gather", "rendered", "write"]
+__all__ = ["ApplyFailed", "Outcome", "converge", "gather", "read_store", "rendered", "write"]
