@@ -1,4 +1,4 @@
-"""The fake ``PowerShell``: accepts only the collection's batch bootstrap and emulates it.
+"""The fake ``PowerShell``: runs the collection's batch bootstrap or one plain netsh command line.
 
 Contract::
 
@@ -17,7 +17,11 @@ The script must be one of:
   double-encodes every winrm command", execution.md §6 point 2) whose lines are a
   ``PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand <b64>``
   line plus optional ``Set-StrictMode`` and ``$LASTEXITCODE``-handling lines -- the inner
-  command is then processed recursively.
+  command is then processed recursively;
+* one plain ``netsh ...`` command line, which is what ``ansible.builtin.raw`` sends over WinRM
+  (execution.md §1.2: winrm wraps every non-encoded command in PowerShell; ansible-core 2.21 sends
+  the raw command as the whole script, 2.16-2.20 send it with every line stripped, possibly between
+  the same optional ``Set-StrictMode`` / ``$LASTEXITCODE`` lines, §1.3). See "Native netsh" below.
 
 Anything else: rc 1 and a ``#< CLIXML`` error document on stderr (what powershell.exe does for a
 terminating error, execution.md §2.2 "Exit code").
@@ -29,6 +33,23 @@ base64-decode ignoring whitespace, parse UTF-8 JSON ``{"stop_on_error": bool, "c
 process); with ``stop_on_error`` stop after the first result with rc != 0 or ``ERR IPsec[`` in
 its stdout bytes; print ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON ``{"codepage": N,
 "results": [{"rc", "stdout" (base64 of the raw bytes), "stderr"}]}``) + CRLF; exit 0.
+
+Native netsh: the script has exactly one statement line besides blank lines and the wrapper lines
+above (:func:`_wrapper_line`, shared with the unwrapping). :func:`._native_command.netsh_arguments`
+turns it into netsh's argv -- a deliberately small subset of PowerShell 5.1's parser that rejects
+everything it cannot emulate (rc 1, CLIXML) -- and :func:`~._netsh.run_netsh` runs once. Result:
+
+* exit code: 0 if netsh's rc is 0, else 1 (``powershell.exe -EncodedCommand`` exits by ``$?`` of
+  the last statement, not by ``$LASTEXITCODE``, execution.md §1.3); with the ``If (-not $?) {
+  ... exit $LASTEXITCODE ... }`` line present, netsh's rc itself;
+* stdout: netsh's bytes decoded with the emulated OEM code page (``settings_from_env(env).codepage``,
+  65001 = UTF-8) and re-encoded as UTF-8, the code page of the WinRM shell (execution.md §1.2
+  ``open_shell(codepage=65001)``); line endings stay CRLF;
+* stderr: whatever netsh wrote to stderr, as a CLIXML error document (:func:`clixml_error`);
+  nothing otherwise.
+
+Such runs are not logged to ``NETSH_EMU_PS_LOG`` (that log counts bootstrap round trips only) and
+get no ``NETSH_EMU_PS_NOISE``.
 
 Test knobs (environment): ``NETSH_EMU_PS_NOISE`` -- text printed (plus CRLF) before the marker,
 like profile output or warnings; ``NETSH_EMU_PS_UNWRAP_SINGLE`` -- a one-element ``results``
@@ -49,6 +70,7 @@ from xml.sax.saxutils import escape
 
 from ._crt import split_c
 from ._locale import ConfigError, settings_from_env
+from ._native_command import NativeCommandRejected, netsh_arguments
 from ._netsh import run_netsh
 
 BOOTSTRAP_TAG = "# lockdown-ipsec-batch-v1"
@@ -110,12 +132,32 @@ def encoded_script(argv: list[str]) -> str:
     return _decode_command(encoded)
 
 
+_BLANK, _STRICT_MODE, _PRESERVE_RC = "blank", "strict-mode", "preserve-rc"
+
+
+def _wrapper_line(raw: str) -> str | None:
+    """Kind of a line that ansible-core's ``_encode_script`` puts around a command, or None.
+
+    ``_encode_script`` (execution.md §1.3) prefixes ``Set-StrictMode -Version Latest``, appends
+    ``If (-not $?) { If (Get-Variable LASTEXITCODE ...) { exit $LASTEXITCODE } Else { exit 1 } }``
+    (:data:`_PRESERVE_RC`: the script then exits with the native command's rc) and drops blank lines.
+    """
+    line = raw.strip()
+    if not line:
+        return _BLANK
+    if line.startswith("Set-StrictMode"):
+        return _STRICT_MODE
+    if "LASTEXITCODE" in line:
+        return _PRESERVE_RC
+    return None
+
+
 def _unwrap(script: str) -> str | None:
     """Inner encoded command of an ansible-core < 2.19 ``_encode_script`` wrapper, or None."""
     inner = None
     for raw in script.splitlines():
         line = raw.strip()
-        if not line or line.startswith("Set-StrictMode") or "LASTEXITCODE" in line:
+        if _wrapper_line(line):
             continue
         candidate = line[2:] if line.startswith("& ") else line
         tokens = candidate[len(WRAPPER_PREFIX):].split()
@@ -137,8 +179,29 @@ def _run_script(script: str, stdin: bytes, env: Mapping[str, str], depth: int) -
     inner = _unwrap(script)
     if inner is not None and depth < _MAX_DEPTH:
         return _run_script(_decode_command(inner), stdin, env, depth + 1)
+    kinds = [(_wrapper_line(line), line) for line in script.splitlines()]
+    statements = [line for kind, line in kinds if kind is None]
+    if len(statements) == 1:
+        return _run_native_netsh(statements[0], any(kind == _PRESERVE_RC for kind, dummy in kinds), env)
     raise ScriptRejected("The fake PowerShell does not understand this script: it is neither the "
-                         "lockdown-ipsec bootstrap nor an ansible-core wrapper around it.")
+                         "lockdown-ipsec bootstrap, nor an ansible-core wrapper around it, nor one "
+                         "plain netsh command line.")
+
+
+def _run_native_netsh(statement: str, preserve_rc: bool, env: Mapping[str, str]) -> tuple[int, bytes, bytes]:
+    """Run one plain netsh statement; see "Native netsh" in the module docstring."""
+    try:
+        argv = netsh_arguments(statement)
+    except NativeCommandRejected as exc:
+        raise ScriptRejected(str(exc)) from None
+    try:
+        encoding = settings_from_env(env).encoding
+    except ConfigError as exc:
+        raise ScriptRejected(f"netsh emulator configuration: {exc}") from None
+    rc, out, err = run_netsh(argv, env)
+    stdout = out.decode(encoding, errors="replace").encode("utf-8")
+    stderr = clixml_error(err.decode("utf-8", errors="replace")) if err else b""
+    return (rc if preserve_rc else int(rc != 0)), stdout, stderr
 
 
 def _ps_json(document: dict) -> bytes:

@@ -2,13 +2,18 @@
 
 ``Emu`` runs netsh in process: ``emu("add policy name=P")`` prefixes ``ipsec static`` and splits the
 string with the MSVCRT rules, exactly like the fake PowerShell does for a bootstrap command.
+``encode_command`` / ``POWERSHELL_PREFIX`` build what ansible-core sends to PowerShell, and
+``assert_clixml`` checks a fake-PowerShell refusal.
 """
 
 from __future__ import annotations
 
+import base64
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import pytest
 
 EMULATOR_DIR = Path(__file__).resolve().parents[1]
 BIN_DIR = EMULATOR_DIR / "bin"
@@ -16,6 +21,27 @@ if str(EMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(EMULATOR_DIR))
 
 from netsh_emulator import run_netsh, split_c  # noqa: E402
+
+
+# What ansible-core puts in front of an encoded script (execution.md §1.2, §1.3) ...
+POWERSHELL_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
+# ... and the lines its _encode_script (2.16-2.20) puts around the script.
+STRICT_MODE_LINE = "Set-StrictMode -Version Latest"
+PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) { exit $LASTEXITCODE } Else { exit 1 } }"
+
+
+def encode_command(script: str) -> str:
+    """The ``-EncodedCommand`` value of *script*: base64 of its UTF-16-LE text."""
+    return base64.b64encode(script.encode("utf-16-le")).decode("ascii")
+
+
+def assert_clixml(rc: int, stdout: bytes, stderr: bytes, fragment: str) -> None:
+    """The fake PowerShell refused: rc 1, no stdout, a CLIXML error document containing *fragment*."""
+    assert rc == 1 and stdout == b"", (rc, stdout, stderr)
+    err = stderr.decode("utf-8")
+    assert err.startswith("#< CLIXML\r\n<Objs ") and '<S S="Error">' in err and err.endswith("</Objs>")
+    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
+    assert fragment in clixml._parse_clixml(stderr).decode("utf-8")
 
 
 @dataclass

@@ -9,7 +9,7 @@ import os
 import subprocess
 
 import pytest
-from emu_support import BIN_DIR
+from emu_support import BIN_DIR, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, assert_clixml, encode_command
 
 from netsh_emulator import join_c
 from netsh_emulator._bootstrap_emulation import BOOTSTRAP_SHA256, clixml_error
@@ -38,12 +38,7 @@ BOOTSTRAP = "\n".join([
     "-Depth 4 -Compress)))",
     "exit 0",
 ])
-PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
-
-
-def _encode(script: str) -> str:
-    return base64.b64encode(script.encode("utf-16-le")).decode("ascii")
 
 
 def _payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
@@ -76,7 +71,7 @@ def test_batch_runs_every_command(subprocess_env):
     commands = [_netsh("add", "policy", 'name=Web "quoted" 100% %PATH%', "description=a b"),
                 _netsh("add", "policy", "name=Web \"quoted\" 100% %PATH%"),
                 _netsh("show", "policy", "all")]
-    proc = _run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=False))
+    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=False))
     doc = _results(proc)
     assert proc.stdout.startswith(MARKER.encode())
     assert doc["codepage"] == 437 and [r["rc"] for r in doc["results"]] == [0, 1, 0]
@@ -90,14 +85,14 @@ def test_batch_runs_every_command(subprocess_env):
 
 def test_stop_on_error(subprocess_env):
     commands = [_netsh("add", "policy", "P"), _netsh("add", "policy", "P"), _netsh("add", "policy", "Q")]
-    doc = _results(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0, 1]
     # the stop also triggers on the text alone (exit code 0 after an error)
     env = dict(subprocess_env, NETSH_EMU_ERROR_EXIT="0")
-    doc = _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0]   # P exists now -> the first command already fails
     assert base64.b64decode(doc["results"][0]["stdout"]).startswith(b"ERR IPsec[05005]")
-    doc = _results(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), _payload(
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(
         [_netsh("show", "policy", "all"), _netsh("add", "policy", "R")], stop_on_error=False)))
     assert [r["rc"] for r in doc["results"]] == [0, 0]
 
@@ -105,61 +100,55 @@ def test_stop_on_error(subprocess_env):
 def test_noise_before_marker_and_zh_codepage(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_NOISE="Loading personal profile...\nWARNING: noisy",
                NETSH_EMU_LANG="zh-CN")
-    proc = _run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("add", "policy", "P", "assign=yes"),
-                                                           _netsh("show", "policy", "P")], False))
+    proc = _run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
+                _payload([_netsh("add", "policy", "P", "assign=yes"), _netsh("show", "policy", "P")], False))
     assert proc.stdout.startswith(b"Loading personal profile...\r\nWARNING: noisy\r\n" + MARKER.encode())
     doc = _results(proc)
     assert doc["codepage"] == 936
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
-    assert _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([], False))) == {"codepage": 65001, "results": []}
+    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([], False))) == {"codepage": 65001, "results": []}
 
 
 def test_single_result_unwrap_knob(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
-    doc = _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("show", "store")], False)))
+    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([_netsh("show", "store")], False)))
     assert isinstance(doc["results"], dict) and doc["results"]["rc"] == 0
 
 
 def test_double_encoded_ansible_wrapper(subprocess_env):
     # ansible-core < 2.19 _encode_script(): Set-StrictMode + command + $LASTEXITCODE propagation
-    inner = PREFIX + _encode(BOOTSTRAP)
-    wrapper = "\n".join(["Set-StrictMode -Version Latest", inner,
-                         "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) "
-                         "{ exit $LASTEXITCODE } Else { exit 1 } }"])
-    doc = _results(_run(subprocess_env, PREFIX + _encode(wrapper), _payload([_netsh("add", "policy", "P")], True)))
+    inner = POWERSHELL_PREFIX + encode_command(BOOTSTRAP)
+    wrapper = "\n".join([STRICT_MODE_LINE, inner, PRESERVE_RC_LINE])
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(wrapper), _payload([_netsh("add", "policy", "P")], True)))
     assert [r["rc"] for r in doc["results"]] == [0]
 
 
 def test_lower_case_invocation(subprocess_env):
-    cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + _encode(BOOTSTRAP)
+    cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + encode_command(BOOTSTRAP)
     doc = _results(_run(subprocess_env, cmd, _payload([_netsh("add", "filterlist", "L")], True)))
     assert doc["results"][0]["rc"] == 0
 
 
 def _assert_clixml(proc, fragment: str) -> None:
-    assert proc.returncode == 1 and proc.stdout == b""
-    err = proc.stderr.decode("utf-8")
-    assert err.startswith("#< CLIXML\r\n<Objs ") and '<S S="Error">' in err and err.endswith("</Objs>")
-    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
-    assert fragment in clixml._parse_clixml(proc.stderr).decode("utf-8")
+    assert_clixml(proc.returncode, proc.stdout, proc.stderr, fragment)
 
 
 @pytest.mark.parametrize("script", [
     BOOTSTRAP.replace("exit 0", "exit 1"),                       # tagged but modified
     BOOTSTRAP + "\n",                                             # even a trailing newline
     "Write-Output 'hello'",                                        # something else entirely
-    "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + PREFIX + _encode(BOOTSTRAP),
+    "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
 ])
 def test_rejects_anything_but_the_bootstrap(subprocess_env, script):
-    proc = _run(subprocess_env, PREFIX + _encode(script), _payload([_netsh("add", "policy", "P")], True))
+    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(script), _payload([_netsh("add", "policy", "P")], True))
     _assert_clixml(proc, "does not understand")
 
 
 def test_rejects_bad_invocations_and_payloads(subprocess_env):
     _assert_clixml(_run(subprocess_env, "PowerShell -NoProfile -Command Get-Date", b""), "does not understand")
-    _assert_clixml(_run(subprocess_env, PREFIX + "!!notbase64!!", b""), "Cannot decode")
-    _assert_clixml(_run(subprocess_env, PREFIX + _encode(BOOTSTRAP), b"%%% not base64\r\n"), "stdin")
+    _assert_clixml(_run(subprocess_env, POWERSHELL_PREFIX + "!!notbase64!!", b""), "Cannot decode")
+    _assert_clixml(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), b"%%% not base64\r\n"), "stdin")
 
 
 def test_clixml_escaping():
@@ -184,8 +173,9 @@ def test_netsh_binary_directly(subprocess_env):
 def test_round_trip_log_has_one_line_per_run(subprocess_env, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
-    _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("show", "policy", "all")], stop_on_error=False)))
-    _results(_run(env, PREFIX + _encode(BOOTSTRAP), _payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
+    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([_netsh("show", "policy", "all")], stop_on_error=False)))
+    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
+                  _payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert lines == [
         {"commands": ["ipsec static show policy all"], "stop_on_error": False},
