@@ -1,10 +1,17 @@
 """Integration harness: real ``ansible-playbook`` runs against the emulated Windows host.
 
-``ansible_connection=local`` with ``tests/emulator/bin`` first on PATH, so the collection's action
-plugins send their encoded PowerShell command to the fake PowerShell, which runs the netsh emulator.
+Two connections, chosen by ``LOCKDOWN_TEST_CONNECTION`` (the test command runs the suite with both):
+
+* ``local`` (default): ``ansible_connection=local`` with ``tests/emulator/bin`` first on PATH, so the
+  collection's action plugins send their encoded PowerShell command to the fake PowerShell, which runs
+  the netsh emulator;
+* ``winrm``: every host is an emulated WinRM endpoint (``tests/emulator/emulated_winrm``) on its own
+  loopback port, reached by ansible-core's real ``winrm`` connection with NTLM and message encryption.
+
 The collection is found through ``.cache/collections`` (tests/conftest.py links the checkout there).
 Every task result is recorded by ``callback_plugins/lockdown_record.py``; every round trip is logged
-by the fake PowerShell (``NETSH_EMU_PS_LOG``).
+by the fake PowerShell (``NETSH_EMU_PS_LOG``) and, over WinRM, must equal the endpoint's count of
+Command operations.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from emulated_winrm import EmulatedWindowsHost
 
 # The shared assertions of the test modules; rewritten so that their failures show the values.
 pytest.register_assert_rewrite("ipsec_support")
@@ -27,6 +35,11 @@ TESTS = HERE.parent
 REPO = TESTS.parent
 EMULATOR_BIN = TESTS / "emulator" / "bin"
 COLLECTIONS = REPO / ".cache" / "collections"
+CONNECTION = os.environ.get("LOCKDOWN_TEST_CONNECTION", "local")
+if CONNECTION not in ("local", "winrm"):
+    raise pytest.UsageError(f"LOCKDOWN_TEST_CONNECTION must be local or winrm, not {CONNECTION!r}")
+# The WinRM HTTP port the role protects when the play's connection has no port of its own (local).
+LOCAL_MANAGEMENT_PORT = 5985
 
 
 @dataclass
@@ -54,16 +67,18 @@ class PlayResult:
 
 
 class EmulatedHost:
-    """One emulated Windows host (a netsh store file) and a way to run plays against it."""
+    """One emulated Windows host (a netsh store file) and a way to run plays against it.
+
+    ``management_port`` is the port of the play's connection: what the role must keep open.
+    Call :meth:`close` when done (the fixtures do): it stops the WinRM endpoint, if any.
+    """
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.state_file = workdir / "netsh-store.json"
         self.log_file = workdir / "round-trips.jsonl"
         self.inventory = workdir / "inventory.ini"
-        self.inventory.write_text(
-            f"[windows]\nwinhost ansible_connection=local ansible_python_interpreter={sys.executable}\n", encoding="utf-8"
-        )
+        self.endpoint: EmulatedWindowsHost | None = None
         self.env = dict(
             os.environ,
             PATH=f"{EMULATOR_BIN}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -80,6 +95,21 @@ class EmulatedHost:
             NETSH_EMU_PS_LOG=str(self.log_file),
         )
         self._runs = 0
+        if CONNECTION == "winrm":
+            self.endpoint = EmulatedWindowsHost(workdir).start()
+            self.endpoint.env = self.env  # the same dict: a test's NETSH_EMU_* change reaches the host
+            self.management_port = self.endpoint.port
+            connection = (f"ansible_connection=winrm ansible_host=127.0.0.1 ansible_port={self.endpoint.port} "
+                          "ansible_user=vagrant ansible_password=vagrant ansible_winrm_transport=ntlm ansible_winrm_scheme=http")
+        else:
+            self.management_port = LOCAL_MANAGEMENT_PORT
+            connection = f"ansible_connection=local ansible_python_interpreter={sys.executable}"
+        self.inventory.write_text(f"[windows]\nwinhost {connection}\n", encoding="utf-8")
+
+    def close(self) -> None:
+        """Stop the WinRM endpoint (the store stays on disk)."""
+        if self.endpoint is not None:
+            self.endpoint.stop()
 
     def play(
         self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0
@@ -108,9 +138,15 @@ class EmulatedHost:
         if verbosity:
             command.append("-" + "v" * verbosity)
         trips_before = self.round_trips()
+        commands_before = self.endpoint.round_trips if self.endpoint else 0
         proc = subprocess.run(command, env=dict(self.env, LOCKDOWN_RECORD_FILE=str(record)), capture_output=True, text=True, timeout=300, check=False)
         tasks = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
-        return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks, self.round_trips() - trips_before)
+        trips = self.round_trips() - trips_before
+        if self.endpoint:
+            commands = self.endpoint.round_trips - commands_before
+            assert commands == trips, f"{commands} WinRM Command operations but {trips} bootstrap batches\n{self.endpoint.command_lines[-commands:]}"
+            assert self.endpoint.open_shells == 0, "a WinRM shell was left open"
+        return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks, trips)
 
     def round_trips(self) -> int:
         """How many bootstrap batches the fake PowerShell has run for this host so far."""
@@ -134,24 +170,32 @@ class EmulatedHost:
 
 
 @pytest.fixture
-def host(tmp_path) -> EmulatedHost:
+def host(tmp_path):
     """A fresh emulated Windows host with an empty IPsec store."""
-    return EmulatedHost(tmp_path)
+    emulated = EmulatedHost(tmp_path)
+    yield emulated
+    emulated.close()
 
 
 @pytest.fixture
 def make_host(tmp_path):
     """A factory of further fresh emulated hosts, for tests that compare two stores."""
+    made = []
 
     def make(name: str) -> EmulatedHost:
         workdir = tmp_path / name
         workdir.mkdir()
-        return EmulatedHost(workdir)
+        made.append(EmulatedHost(workdir))
+        return made[-1]
 
-    return make
+    yield make
+    for emulated in made:
+        emulated.close()
 
 
 @pytest.fixture(scope="module")
-def module_host(tmp_path_factory) -> EmulatedHost:
+def module_host(tmp_path_factory):
     """A fresh emulated host shared by the tests of one module (e.g. one grouped run, asserted per case)."""
-    return EmulatedHost(tmp_path_factory.mktemp("module-host"))
+    emulated = EmulatedHost(tmp_path_factory.mktemp("module-host"))
+    yield emulated
+    emulated.close()

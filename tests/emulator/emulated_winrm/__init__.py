@@ -1,0 +1,22 @@
+"""An emulated Windows host reachable over WinRM, for tests, molecule scenarios, the demo and benchmarks.
+
+Like ``netsh_emulator`` (which answers its netsh and PowerShell command lines) it imports nothing from
+the collection (``plugins/``). Clients are the real pywinrm and ansible-core ``winrm`` connection.
+
+Public API::
+
+    with EmulatedWindowsHost(workdir, latency=0.05) as host:   # starts on a free 127.0.0.1 port
+        host.port, host.endpoint          # 55123, "http://127.0.0.1:55123/wsman"
+        host.round_trips                  # Command operations so far
+        host.operations                   # {"http": n, "Create": n, "Command": n, "Send": n, ...}
+        host.env["NETSH_EMU_LANG"] = ...  # netsh emulator settings, read at every command
+
+and the command ``tests/emulator/bin/emulated-winrm-host`` (see ``_cli``) for other processes.
+"""
+
+from __future__ import annotations
+
+from ._server import DEFAULT_ACCOUNTS, EmulatedWindowsHost
+from ._windows import CMD_LINE_LIMIT, run_command_line
+
+__all__ = ["EmulatedWindowsHost", "DEFAULT_ACCOUNTS", "CMD_LINE_LIMIT", "run_command_line"]

@@ -1,0 +1,160 @@
+"""Authentication and message encryption of the emulated WinRM endpoint.
+
+* **Basic**: ``Authorization: Basic base64(user:password)`` on every request (what a host with
+  ``AllowUnencrypted`` and ``Basic`` enabled accepts over HTTP).
+* **NTLM** (``Authorization: Negotiate|NTLM <token>``): pyspnego is the acceptor
+  (``spnego.server(protocol="negotiate")``, execution.md §3.2). The handshake is two 401 round trips on
+  one keep-alive connection; afterwards the connection is authenticated, and every body travels in
+  MS-WSMV message encryption: ``multipart/encrypted; protocol="application/HTTP-SPNEGO-session-encrypted"``,
+  parts separated by ``--Encrypted Boundary``, the payload ``<int32 LE signature length><signature><sealed>``,
+  handled by ``unwrap_winrm``/``wrap_winrm``. A plain body on an NTLM connection is refused, as a host
+  with ``AllowUnencrypted=false`` does.
+
+pyspnego's NTLM acceptor reads its accounts from the file named by ``NTLM_USER_FILE`` in the process
+environment (``DOMAIN:USER:PASSWORD`` lines); :func:`register_accounts` keeps one such file per process
+with every emulated host's accounts, and each host then admits only its own users.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import os
+import struct
+import tempfile
+import threading
+
+import spnego
+import spnego.exceptions
+
+BOUNDARY = b"--Encrypted Boundary"
+PROTOCOL = "application/HTTP-SPNEGO-session-encrypted"
+ENCRYPTED_CONTENT_TYPE = f'multipart/encrypted;protocol="{PROTOCOL}";boundary="Encrypted Boundary"'
+
+_accounts_lock = threading.Lock()
+_accounts: dict[str, str] = {}
+_accounts_file: str | None = None
+
+
+class Unauthorized(Exception):
+    """Answer 401; ``challenges`` are the WWW-Authenticate values to send (one per scheme offered)."""
+
+    def __init__(self, reason: str, challenges: list[str]) -> None:
+        super().__init__(reason)
+        self.challenges = challenges
+
+
+def register_accounts(accounts: dict[str, str]) -> None:
+    """Add ``user -> password`` accounts to this process's NTLM account file (``NTLM_USER_FILE``)."""
+    global _accounts_file  # pylint: disable=global-statement  # one file per process, as pyspnego reads it
+    with _accounts_lock:
+        _accounts.update(accounts)
+        if _accounts_file is None:
+            handle, _accounts_file = tempfile.mkstemp(prefix="emulated-winrm-ntlm-", suffix=".txt")
+            os.close(handle)
+        with open(_accounts_file, "w", encoding="utf-8") as handle:
+            handle.writelines(f":{user}:{password}\n" for user, password in _accounts.items())
+        os.environ["NTLM_USER_FILE"] = _accounts_file
+
+
+class ConnectionAuth:
+    """The authentication state of one keep-alive TCP connection."""
+
+    def __init__(self, accounts: dict[str, str], allow_basic: bool) -> None:
+        self._accounts = accounts
+        self._allow_basic = allow_basic
+        self._context = None  # pyspnego acceptor, while or after an NTLM handshake
+        self.user: str | None = None
+
+    def challenges(self, token: str | None = None) -> list[str]:
+        """The WWW-Authenticate values of a 401."""
+        if token is not None:
+            return [f"Negotiate {token}"]
+        return ["Negotiate"] + (['Basic realm="WSMAN"'] if self._allow_basic else [])
+
+    @property
+    def encrypting(self) -> bool:
+        """True once NTLM completed on this connection: bodies are then sealed."""
+        return self._context is not None and self._context.complete
+
+    def authenticate(self, header: str | None) -> None:
+        """Check one request's Authorization header; raise :class:`Unauthorized` unless the request may
+        be served (the NTLM leg that completes the handshake is served too: pywinrm sends it empty)."""
+        if not header:
+            if self.encrypting:
+                return
+            raise Unauthorized("no credentials", self.challenges())
+        scheme, _, token = header.partition(" ")
+        scheme = scheme.lower()
+        if scheme == "basic" and self._allow_basic:
+            self._check_basic(token.strip())
+            return
+        if scheme in ("negotiate", "ntlm"):
+            self._step(token.strip())
+            return
+        raise Unauthorized(f"unsupported scheme {scheme}", self.challenges())
+
+    def _check_basic(self, token: str) -> None:
+        try:
+            user, _, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthorized("malformed Basic credentials", self.challenges()) from None
+        if self._accounts.get(user.rsplit("\\", 1)[-1]) != password:
+            raise Unauthorized("bad Basic credentials", self.challenges())
+        self.user = user
+        self._context = None
+
+    def _step(self, token: str) -> None:
+        if self._context is None or self._context.complete:
+            self._context = spnego.server(protocol="negotiate", service="HTTP")
+        try:
+            answer = self._context.step(base64.b64decode(token, validate=True))
+        except (binascii.Error, spnego.exceptions.SpnegoError) as exc:
+            self._context = None
+            raise Unauthorized(f"NTLM failed: {exc}", self.challenges()) from None
+        if not self._context.complete:
+            raise Unauthorized("NTLM challenge", self.challenges(base64.b64encode(answer or b"").decode("ascii")))
+        user = (self._context.client_principal or "").rsplit("\\", 1)[-1]
+        if user not in self._accounts:
+            self._context = None
+            raise Unauthorized(f"user {user!r} has no account on this host", self.challenges())
+        self.user = user
+
+    def unseal(self, content_type: str, body: bytes) -> bytes:
+        """The SOAP text of a request body on this connection."""
+        if not self.encrypting:
+            return body
+        if not body:
+            return body
+        if "multipart/encrypted" not in content_type or PROTOCOL not in content_type:
+            raise Unauthorized("unencrypted message on an NTLM connection", self.challenges())
+        parts = [part for part in body.split(BOUNDARY + b"\r\n") if part]
+        if len(parts) != 2 or b"Length=" not in parts[0]:
+            raise Unauthorized("malformed encrypted message", self.challenges())
+        length = int(parts[0].split(b"Length=", 1)[1].strip())
+        payload = parts[1].removeprefix(b"\tContent-Type: application/octet-stream\r\n").removesuffix(BOUNDARY + b"--\r\n")
+        signature_length = struct.unpack("<i", payload[:4])[0]
+        signature, sealed = payload[4:4 + signature_length], payload[4 + signature_length:]
+        try:
+            plain = self._context.unwrap_winrm(signature, sealed)
+        except spnego.exceptions.SpnegoError as exc:
+            raise Unauthorized(f"message cannot be unsealed: {exc}", self.challenges()) from None
+        if len(plain) != length:
+            raise Unauthorized("encrypted length does not match", self.challenges())
+        return plain
+
+    def seal(self, body: bytes) -> tuple[str, bytes]:
+        """``(content type, bytes)`` of a reply body on this connection."""
+        if not self.encrypting or not body:
+            return "application/soap+xml;charset=UTF-8", body
+        wrapped = self._context.wrap_winrm(body)
+        payload = struct.pack("<i", len(wrapped.header)) + wrapped.header + wrapped.data
+        framed = (
+            BOUNDARY + b"\r\n"
+            + f"\tContent-Type: {PROTOCOL}\r\n".encode("ascii")
+            + f"\tOriginalContent: type=application/soap+xml;charset=UTF-8;Length={len(body)}\r\n".encode("ascii")
+            + BOUNDARY + b"\r\n"
+            + b"\tContent-Type: application/octet-stream\r\n" + payload
+            + BOUNDARY + b"--\r\n"
+        )
+        return ENCRYPTED_CONTENT_TYPE, framed

@@ -1,0 +1,242 @@
+"""The emulated Windows host: a WinRM (WS-Management over HTTP) endpoint on a loopback port.
+
+Behind the endpoint is the netsh emulator with one persisted store per host (``<workdir>/netsh-store.json``).
+Clients are the real ones: pywinrm and ansible-core's ``winrm`` connection plugin. Served operations:
+Create, Command, Send, Receive, Signal and Delete of the WinRS ``cmd`` shell resource; anything else
+is a SOAP fault. See ``_auth`` for Basic/NTLM and ``_windows`` for what runs a command line.
+
+Counters (``host.operations``) count every WS-Management operation by name plus ``http`` (every HTTP
+request, including 401 handshake legs); ``host.round_trips`` is the number of Command operations,
+the unit in which the collection's budgets are stated. ``latency`` seconds are slept before every
+HTTP request is answered (in that request's thread, so hosts and connections do not queue).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Mapping
+
+from . import _soap
+from ._auth import ConnectionAuth, Unauthorized, register_accounts
+from ._shells import ShellTable
+from ._windows import run_command_line
+
+DEFAULT_ACCOUNTS = {"vagrant": "vagrant"}
+_ACTION_BASE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/"
+_TRANSFER_BASE = "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
+
+
+class EmulatedWindowsHost:
+    """One emulated Windows host reachable over WinRM at ``http://127.0.0.1:<port>/wsman``.
+
+    ``workdir`` holds the host's netsh store (kept across restarts) and, with ``publish_counters``,
+    ``winrm-operations.json`` (the counters, rewritten after every operation, for readers in other
+    processes). ``env`` adds netsh emulator settings (``NETSH_EMU_*``); ``host.env`` is read at every
+    command, so a test may change it between plays. ``port=0`` picks a free port.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        accounts: Mapping[str, str] | None = None,
+        allow_basic: bool = True,
+        latency: float = 0.0,
+        receive_wait: float = 5.0,
+        port: int = 0,
+        env: Mapping[str, str] | None = None,
+        publish_counters: bool = False,
+    ) -> None:
+        self.workdir = Path(workdir)
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.state_file = self.workdir / "netsh-store.json"
+        self.counters_file = self.workdir / "winrm-operations.json"
+        self.accounts = dict(accounts or DEFAULT_ACCOUNTS)
+        self.allow_basic = allow_basic
+        self.latency = latency
+        self.env = {"NETSH_EMU_STATE": str(self.state_file), **(env or {})}
+        self.command_lines: list[str] = []  # every command line run, in order
+        self._publish = publish_counters
+        self._requested_port = port
+        self._operations: Counter = Counter()
+        self._counter_lock = threading.Lock()
+        self._shells = ShellTable(self._run, receive_wait)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> "EmulatedWindowsHost":
+        """Listen on 127.0.0.1 and serve in a background thread; returns self."""
+        register_accounts(self.accounts)
+        self._server = ThreadingHTTPServer(("127.0.0.1", self._requested_port), _Handler)
+        self._server.daemon_threads = True
+        self._server.host = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, name=f"winrm-{self.port}", daemon=True)
+        self._thread.start()
+        self._write_counters()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening and close the socket; the store stays in ``workdir``."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "EmulatedWindowsHost":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        """The TCP port the endpoint listens on (after :meth:`start`)."""
+        if self._server is None:
+            raise RuntimeError("the emulated host is not running")
+        return self._server.server_address[1]
+
+    @property
+    def endpoint(self) -> str:
+        """The WinRM URL, as pywinrm takes it."""
+        return f"http://127.0.0.1:{self.port}/wsman"
+
+    # -- counters --------------------------------------------------------------------------------
+
+    @property
+    def operations(self) -> dict:
+        """A copy of the counters: ``{"http": n, "Create": n, "Command": n, ...}``."""
+        with self._counter_lock:
+            return dict(self._operations)
+
+    @property
+    def round_trips(self) -> int:
+        """How many command lines clients have run (Command operations)."""
+        return self.operations.get("Command", 0)
+
+    @property
+    def open_shells(self) -> int:
+        """Shells created and not yet deleted."""
+        return self._shells.open_shells()
+
+    def count(self, name: str) -> None:
+        """Count one operation (and publish the counters when asked to)."""
+        with self._counter_lock:
+            self._operations[name] += 1
+            if self._publish:
+                self._write_counters()
+
+    def _write_counters(self) -> None:
+        if not self._publish:
+            return
+        temporary = self.counters_file.with_suffix(".tmp")
+        temporary.write_text(json.dumps(dict(self._operations), sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.counters_file)
+
+    # -- operations ------------------------------------------------------------------------------
+
+    def _run(self, line: str, stdin: bytes, skip_cmd_shell: bool) -> tuple[int, bytes, bytes]:
+        return run_command_line(line, stdin, dict(self.env), skip_cmd_shell)
+
+    def serve(self, request: _soap.Request) -> str:
+        """The reply body of one authenticated request; raises :class:`_soap.SoapError`."""
+        action, shells = request.action, self._shells
+        if action == "Create":
+            self.count(action)
+            return _soap.created(shells.create(), self.endpoint)
+        if action == "Delete":
+            self.count(action)
+            shells.delete(request.shell_id)
+            return ""
+        if action == "Command":
+            command, arguments = _soap.command_line(request.body)
+            line = " ".join([command, *arguments])
+            self.count(action)
+            self.command_lines.append(line)
+            console_stdin = request.options.get("WINRS_CONSOLEMODE_STDIN", "TRUE").upper() == "TRUE"
+            skip_cmd_shell = request.options.get("WINRS_SKIP_CMD_SHELL", "FALSE").upper() == "TRUE"
+            return _soap.command_response(shells.command(request.shell_id, line, console_stdin, skip_cmd_shell))
+        if action == "Send":
+            self.count(action)
+            command_id, data, end = _soap.stdin_chunk(request.body)
+            shells.send(request.shell_id, command_id, data, end)
+            return "<rsp:SendResponse/>"
+        if action == "Receive":
+            self.count(action)
+            command_id = _soap.command_id_of(request.body, "rsp:DesiredStream")
+            stdout, stderr, exit_code = shells.receive(request.shell_id, command_id, request.operation_timeout)
+            return _soap.receive_response(command_id, stdout, stderr, exit_code)
+        if action == "Signal":
+            self.count(action)
+            shells.signal(request.shell_id, _soap.command_id_of(request.body, "."))
+            return "<rsp:SignalResponse/>"
+        raise _soap.SoapError(f"The emulated host does not implement the action {action}.", subcode="w:ActionNotSupported")
+
+    @staticmethod
+    def reply_action(action: str) -> str:
+        """The a:Action URI of the reply to ``action``."""
+        base = _TRANSFER_BASE if action in ("Create", "Delete") else _ACTION_BASE
+        return f"{base}{action}Response"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One keep-alive connection: its NTLM state lives as long as this handler."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "Microsoft-HTTPAPI/2.0"
+    sys_version = ""
+
+    def setup(self) -> None:
+        super().setup()
+        host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
+        self.auth = ConnectionAuth(host.accounts, host.allow_basic)
+
+    def log_message(self, format: str, *args) -> None:  # pylint: disable=redefined-builtin  # quiet: tests read counters
+        return
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        """Authenticate, unseal, serve, seal: one WS-Management request."""
+        host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        host.count("http")
+        if host.latency:
+            time.sleep(host.latency)
+        if self.path.rstrip("/").lower() != "/wsman":
+            self._send(404, "text/plain", b"")
+            return
+        try:
+            self.auth.authenticate(self.headers.get("Authorization"))
+            text = self.auth.unseal(self.headers.get("Content-Type", ""), body)
+        except Unauthorized as refusal:
+            self._send(401, "text/plain", b"", challenges=refusal.challenges)
+            return
+        if not text:
+            self._send(200, "text/plain", b"")
+            return
+        relates_to, status = "", 200
+        try:
+            request = _soap.parse_request(text)
+            relates_to = request.message_id
+            reply = _soap.envelope(host.reply_action(request.action), relates_to, host.serve(request))
+        except _soap.SoapError as error:
+            status, reply = 500, _soap.fault(error, relates_to, "127.0.0.1")
+        except Exception as exc:  # pylint: disable=broad-except  # a fault, never a dropped socket
+            status, reply = 500, _soap.fault(_soap.SoapError(f"emulated host error: {type(exc).__name__}: {exc}"), relates_to, "127.0.0.1")
+        content_type, payload = self.auth.seal(reply)
+        self._send(status, content_type, payload)
+
+    def _send(self, status: int, content_type: str, payload: bytes, challenges: list[str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for challenge in challenges or ():
+            self.send_header("WWW-Authenticate", challenge)
+        self.end_headers()
+        self.wfile.write(payload)
