@@ -23,9 +23,9 @@ WEB = {"packet_filter_server_services": ["http", "https"]}
 MAIL = {"packet_filter_server_services": ["pop3", "pop3s", "imap", "imaps", "smtp"], "packet_filter_client_services": ["smtp"]}
 
 
-def role(host, variables: dict, *, check: bool = False):
+def role(host, variables: dict, *, check: bool = False, diff: bool = False):
     variables = {"packet_filter_backup_path": str(host.workdir / "pf-backup.ipsec"), **variables}
-    return host.play([{"name": "packet filter", "ansible.builtin.include_role": {"name": ROLE}}], vars=variables, check=check)
+    return host.play([{"name": "packet filter", "ansible.builtin.include_role": {"name": ROLE}}], vars=variables, check=check, diff=diff)
 
 
 def changed_tasks(played) -> list[str]:
@@ -37,7 +37,7 @@ def test_web_server_guarded_backed_up_applied_and_idempotent(host):
     first = role(host, WEB)
     assert first.rc == 0, first.stdout + first.stderr
     assert first.status(GUARD) == "ok"
-    assert changed_tasks(first) == [PREDICT, EXPORT, APPLY]
+    assert changed_tasks(first) == [EXPORT, APPLY]  # the prediction reports a change only in check mode
     # predict (read), export (read + exportpolicy), apply (read, write): four round trips
     new = host.batches()[batches:]
     assert first.round_trips == 4
@@ -83,6 +83,18 @@ def test_check_mode_changes_nothing(host):
     assert host.store_bytes() == snapshot
     assert checked.status(f"{ROLE} : Back up the IPsec policy store") == "skipped"
     assert checked.status(APPLY) == "skipped"
+
+
+def test_diff_shows_the_change_once(host):
+    role(host, {"packet_filter_server_services": ["smtp"]})
+    checked = role(host, WEB, check=True, diff=True)
+    assert "diff" in checked.task(PREDICT) and checked.stdout.count("+++ after: netsh ipsec static (after)") == 1
+    applied = role(host, WEB, diff=True)
+    assert applied.rc == 0, applied.stdout
+    assert "diff" not in applied.task(PREDICT) and "diff" in applied.task(APPLY)
+    assert applied.stdout.count("+++ after: netsh ipsec static (after)") == 1
+    assert '+add filterlist "name=LD - HTTP Server"' in applied.stdout
+    assert changed_tasks(applied) == [EXPORT, APPLY]
 
 
 def test_guard_refuses_a_lockout_before_touching_the_host(host):
