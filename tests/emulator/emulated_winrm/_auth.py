@@ -12,11 +12,16 @@
 
 pyspnego's NTLM acceptor reads its accounts from the file named by ``NTLM_USER_FILE`` in the process
 environment (``DOMAIN:USER:PASSWORD`` lines); :func:`register_accounts` keeps one such file per process
-with every emulated host's accounts, and each host then admits only its own users.
+with every emulated host's accounts (removed when the process exits), and each host then admits only its
+own users. User names compare case-insensitively, as Windows account names do. The file holds one
+password per user name: when two hosts of one process give the same user different passwords, the host
+registered last wins, and NTLM on the other host refuses that user (Basic still works there), so a
+password is never accepted by a host it does not belong to.
 """
 
 from __future__ import annotations
 
+import atexit
 import base64
 import binascii
 import os
@@ -32,7 +37,7 @@ PROTOCOL = "application/HTTP-SPNEGO-session-encrypted"
 ENCRYPTED_CONTENT_TYPE = f'multipart/encrypted;protocol="{PROTOCOL}";boundary="Encrypted Boundary"'
 
 _accounts_lock = threading.Lock()
-_accounts: dict[str, str] = {}
+_accounts: dict[str, str] = {}  # lower-case user name -> password, what NTLM_USER_FILE holds
 _accounts_file: str | None = None
 
 
@@ -48,28 +53,43 @@ def register_accounts(accounts: dict[str, str]) -> None:
     """Add ``user -> password`` accounts to this process's NTLM account file (``NTLM_USER_FILE``)."""
     global _accounts_file  # pylint: disable=global-statement  # one file per process, as pyspnego reads it
     with _accounts_lock:
-        _accounts.update(accounts)
+        _accounts.update({user.lower(): password for user, password in accounts.items()})
         if _accounts_file is None:
             handle, _accounts_file = tempfile.mkstemp(prefix="emulated-winrm-ntlm-", suffix=".txt")
             os.close(handle)
+            atexit.register(_remove_accounts_file, _accounts_file)
         with open(_accounts_file, "w", encoding="utf-8") as handle:
             handle.writelines(f":{user}:{password}\n" for user, password in _accounts.items())
         os.environ["NTLM_USER_FILE"] = _accounts_file
+
+
+def _remove_accounts_file(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _ntlm_password(user: str) -> str | None:
+    """The password NTLM checks ``user`` against in this process (see the module docstring)."""
+    with _accounts_lock:
+        return _accounts.get(user.lower())
 
 
 class ConnectionAuth:
     """The authentication state of one keep-alive TCP connection."""
 
     def __init__(self, accounts: dict[str, str], allow_basic: bool) -> None:
-        self._accounts = accounts
+        self._accounts = {user.lower(): password for user, password in accounts.items()}
         self._allow_basic = allow_basic
         self._context = None  # pyspnego acceptor, while or after an NTLM handshake
+        self._scheme = "Negotiate"  # as the client spelled it: the challenge must echo it
         self.user: str | None = None
 
     def challenges(self, token: str | None = None) -> list[str]:
         """The WWW-Authenticate values of a 401."""
         if token is not None:
-            return [f"Negotiate {token}"]
+            return [f"{self._scheme} {token}"]
         return ["Negotiate"] + (['Basic realm="WSMAN"'] if self._allow_basic else [])
 
     @property
@@ -84,22 +104,23 @@ class ConnectionAuth:
             if self.encrypting:
                 return
             raise Unauthorized("no credentials", self.challenges())
-        scheme, _, token = header.partition(" ")
+        scheme, dummy, token = header.partition(" ")
         scheme = scheme.lower()
         if scheme == "basic" and self._allow_basic:
             self._check_basic(token.strip())
             return
         if scheme in ("negotiate", "ntlm"):
+            self._scheme = "NTLM" if scheme == "ntlm" else "Negotiate"
             self._step(token.strip())
             return
         raise Unauthorized(f"unsupported scheme {scheme}", self.challenges())
 
     def _check_basic(self, token: str) -> None:
         try:
-            user, _, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
+            user, dummy, password = base64.b64decode(token, validate=True).decode("utf-8").partition(":")
         except (binascii.Error, UnicodeDecodeError):
             raise Unauthorized("malformed Basic credentials", self.challenges()) from None
-        if self._accounts.get(user.rsplit("\\", 1)[-1]) != password:
+        if self._accounts.get(user.rsplit("\\", 1)[-1].lower()) != password:
             raise Unauthorized("bad Basic credentials", self.challenges())
         self.user = user
         self._context = None
@@ -115,9 +136,10 @@ class ConnectionAuth:
         if not self._context.complete:
             raise Unauthorized("NTLM challenge", self.challenges(base64.b64encode(answer or b"").decode("ascii")))
         user = (self._context.client_principal or "").rsplit("\\", 1)[-1]
-        if user not in self._accounts:
+        password = self._accounts.get(user.lower())
+        if password is None or _ntlm_password(user) != password:
             self._context = None
-            raise Unauthorized(f"user {user!r} has no account on this host", self.challenges())
+            raise Unauthorized(f"user {user!r} has no account on this host, or another host of this process owns the name", self.challenges())
         self.user = user
 
     def unseal(self, content_type: str, body: bytes) -> bytes:
@@ -131,13 +153,16 @@ class ConnectionAuth:
         parts = [part for part in body.split(BOUNDARY + b"\r\n") if part]
         if len(parts) != 2 or b"Length=" not in parts[0]:
             raise Unauthorized("malformed encrypted message", self.challenges())
-        length = int(parts[0].split(b"Length=", 1)[1].strip())
         payload = parts[1].removeprefix(b"\tContent-Type: application/octet-stream\r\n").removesuffix(BOUNDARY + b"--\r\n")
-        signature_length = struct.unpack("<i", payload[:4])[0]
+        try:
+            length = int(parts[0].split(b"Length=", 1)[1].strip())
+            signature_length = struct.unpack("<i", payload[:4])[0]
+        except (ValueError, struct.error):
+            raise Unauthorized("malformed encrypted message", self.challenges()) from None
         signature, sealed = payload[4:4 + signature_length], payload[4 + signature_length:]
         try:
             plain = self._context.unwrap_winrm(signature, sealed)
-        except spnego.exceptions.SpnegoError as exc:
+        except (spnego.exceptions.SpnegoError, ValueError, struct.error) as exc:
             raise Unauthorized(f"message cannot be unsealed: {exc}", self.challenges()) from None
         if len(plain) != length:
             raise Unauthorized("encrypted length does not match", self.challenges())

@@ -9,12 +9,15 @@ Counters (``host.operations``) count every WS-Management operation by name plus 
 request, including 401 handshake legs); ``host.round_trips`` is the number of Command operations,
 the unit in which the collection's budgets are stated. ``latency`` seconds are slept before every
 HTTP request is answered (in that request's thread, so hosts and connections do not queue).
+:meth:`EmulatedWindowsHost.stop` also closes the keep-alive connections still open, so a stopped host
+answers nothing, as a host that went down would not.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import threading
 import time
 from collections import Counter
@@ -75,19 +78,24 @@ class EmulatedWindowsHost:
     def start(self) -> "EmulatedWindowsHost":
         """Listen on 127.0.0.1 and serve in a background thread; returns self."""
         register_accounts(self.accounts)
-        self._server = ThreadingHTTPServer(("127.0.0.1", self._requested_port), _Handler)
-        self._server.daemon_threads = True
-        self._server.host = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"winrm-{self.port}", daemon=True)
+        self._server = _Server(("127.0.0.1", self._requested_port), _Handler)
+        self._server.host = self
+        # A short poll interval keeps stop() quick; serving itself does not poll.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name=f"winrm-{self.port}", daemon=True)
         self._thread.start()
         self._write_counters()
         return self
 
     def stop(self) -> None:
-        """Stop listening and close the socket; the store stays in ``workdir``."""
+        """Stop listening, close the socket and every open connection; the store stays in ``workdir``.
+
+        A command still running in its thread finishes there (its result is never received)."""
         if self._server is not None:
+            self._server.stopping = True
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
             self._server = None
 
     def __enter__(self) -> "EmulatedWindowsHost":
@@ -186,17 +194,73 @@ class EmulatedWindowsHost:
         return f"{base}{action}Response"
 
 
+class _Server(ThreadingHTTPServer):
+    """The listening socket of one host and its open keep-alive connections (closed by :meth:`close_connections`)."""
+
+    daemon_threads = True
+    host: EmulatedWindowsHost
+    stopping = False
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self._closed = False
+
+    def track(self, connection: socket.socket, is_open: bool) -> None:
+        """Note a connection opened (``is_open``) or ended; one opened after :meth:`close_connections` is shut at once."""
+        with self._connections_lock:
+            if not is_open:
+                self._connections.discard(connection)
+                return
+            if not self._closed:
+                self._connections.add(connection)
+                return
+        _shut(connection)
+
+    def close_connections(self) -> None:
+        """Shut every open connection down; their handler threads then end."""
+        with self._connections_lock:
+            connections, self._connections, self._closed = list(self._connections), set(), True
+        for connection in connections:
+            _shut(connection)
+
+    def handle_error(self, request, client_address) -> None:
+        """Quiet once the host is stopping: a connection it closed is no error."""
+        if self.stopping:
+            return
+        super().handle_error(request, client_address)
+
+
+def _shut(connection: socket.socket) -> None:
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # the client closed it already
+
+
 class _Handler(BaseHTTPRequestHandler):
     """One keep-alive connection: its NTLM state lives as long as this handler."""
 
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-HTTPAPI/2.0"
-    sys_version = ""
+    # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
+    # delayed ACK (about 40 ms on Linux), which would add that much to every request.
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()
         host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
         self.auth = ConnectionAuth(host.accounts, host.allow_basic)
+        self.server.track(self.connection, True)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        self.server.track(self.connection, False)  # type: ignore[attr-defined]
+        super().finish()
+
+    def version_string(self) -> str:
+        """``Server: Microsoft-HTTPAPI/2.0``, without http.server's trailing Python version."""
+        return self.server_version
 
     def log_message(self, format: str, *args) -> None:  # pylint: disable=redefined-builtin  # quiet: tests read counters
         return

@@ -26,9 +26,15 @@ def _new_id() -> str:
 
 
 def _unknown(kind: str, ident: str) -> SoapError:
-    # 2150858843: the code a real host gives for a shell or command it does not know.
-    return SoapError(f"The request for the Windows Remote Shell failed because the {kind} {ident} was not found.",
-                     code=2150858843, subcode="w:InvalidSelectors")
+    # 2150858843 and the shell text: what a real host answers for a ShellId it does not know (WinRb/WinRM#253,
+    # #273). The same code for an unknown CommandId, the command text and the subcode are the emulator's.
+    if kind == "shell":
+        reason = (f"The request for the Windows Remote Shell with ShellId {ident} failed because the shell was not found on the server. "
+                  "Possible causes are: the specified ShellId is incorrect or the shell no longer exists on the server. "
+                  "Provide the correct ShellId or create a new shell and retry the operation.")
+    else:
+        reason = f"The request for the Windows Remote Shell failed because the command {ident} was not found."
+    return SoapError(reason, code=2150858843, subcode="w:InvalidSelectors")
 
 
 @dataclass
@@ -112,10 +118,11 @@ class ShellTable:
             command.start(self._runner)
 
     def receive(self, shell_id: str | None, command_id: str, operation_timeout: float | None) -> tuple[bytes, bytes, int | None]:
-        """The next slice of output, waiting a bounded time; ``w:TimedOut`` while the command runs."""
+        """The next slice of output, waiting a bounded time; ``w:TimedOut`` while the command runs
+        (or still waits for the rest of its stdin: the wait is the same, so a client never spins)."""
         command = self._command(shell_id, command_id)
         wait = self._receive_wait if operation_timeout is None else min(self._receive_wait, operation_timeout)
-        if not command.started or not command.done.wait(wait):
+        if not command.done.wait(wait):
             raise timed_out()
         rc, stdout, stderr = command.result
         chunk = stdout[command.sent:command.sent + OUTPUT_SLICE]

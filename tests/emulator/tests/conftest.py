@@ -1,4 +1,4 @@
-"""Fixtures for the emulator's own tests (helpers live in ``emu_support``)."""
+"""Fixtures for the emulator's own tests (helpers live in ``emu_support`` and ``emu_winrm_support``)."""
 
 from __future__ import annotations
 
@@ -20,3 +20,26 @@ def subprocess_env(emu: Emu) -> dict:
     env.update(emu.env)
     env["PATH"] = str(BIN_DIR) + os.pathsep + env.get("PATH", "")
     return env
+
+
+@pytest.fixture
+def winrm_hosts(tmp_path: Path):
+    """A factory of started emulated WinRM hosts, ``make(name="host", cls=EmulatedWindowsHost, **kwargs)``,
+    each in ``tmp_path / name``; every host it made is stopped at teardown."""
+    emulated_winrm = pytest.importorskip("emulated_winrm")
+    started = []
+
+    def make(name: str = "host", cls=emulated_winrm.EmulatedWindowsHost, **kwargs):
+        host = cls(tmp_path / name, **kwargs).start()
+        started.append(host)
+        return host
+
+    yield make
+    for host in started:
+        host.stop()
+
+
+@pytest.fixture
+def winrm_host(winrm_hosts):
+    """One started emulated WinRM host (account vagrant/vagrant, Basic and NTLM)."""
+    return winrm_hosts()

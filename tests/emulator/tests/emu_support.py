@@ -3,12 +3,14 @@
 ``Emu`` runs netsh in process: ``emu("add policy name=P")`` prefixes ``ipsec static`` and splits the
 string with the MSVCRT rules, exactly like the fake PowerShell does for a bootstrap command.
 ``encode_command`` / ``POWERSHELL_PREFIX`` build what ansible-core sends to PowerShell, and
-``assert_clixml`` checks a fake-PowerShell refusal.
+``assert_clixml`` checks a fake-PowerShell refusal. ``BOOTSTRAP`` is the collection's batch script
+(pinned copy), ``bootstrap_payload`` its stdin and ``bootstrap_results`` the document it prints.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ BIN_DIR = EMULATOR_DIR / "bin"
 if str(EMULATOR_DIR) not in sys.path:
     sys.path.insert(0, str(EMULATOR_DIR))
 
-from netsh_emulator import run_netsh, split_c  # noqa: E402
+from netsh_emulator import join_c, run_netsh, split_c  # noqa: E402
 
 
 # What ansible-core puts in front of an encoded script (execution.md §1.2, §1.3) ...
@@ -28,6 +30,48 @@ POWERSHELL_PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unre
 # ... and the lines its _encode_script (2.16-2.20) puts around the script.
 STRICT_MODE_LINE = "Set-StrictMode -Version Latest"
 PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) { exit $LASTEXITCODE } Else { exit 1 } }"
+
+
+# A copy of the collection's bootstrap (the emulator imports nothing from plugins/ and only checks its
+# hash, BOOTSTRAP_SHA256 in netsh_emulator/_bootstrap_emulation.py).
+BOOTSTRAP = "\n".join([
+    "# lockdown-ipsec-batch-v1",
+    "$ErrorActionPreference='Stop'",
+    "$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
+    "$r=@()",
+    "foreach($c in $q.commands){",
+    '$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{FileName='
+    '"$env:SystemRoot\\System32\\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
+    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))',
+    "$p.StandardInput.Close()",
+    "$e=$p.StandardError.ReadToEndAsync()",
+    "$m=New-Object IO.MemoryStream",
+    "$p.StandardOutput.BaseStream.CopyTo($m)",
+    "$p.WaitForExit()",
+    "$b=$m.ToArray()",
+    "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
+    "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
+    "}",
+    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json "
+    "-InputObject @{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} "
+    "-Depth 4 -Compress)))",
+    "exit 0",
+])
+MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
+
+
+def bootstrap_payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
+    """The bootstrap's stdin: base64 of the JSON request, one line."""
+    request = {"stop_on_error": stop_on_error, "commands": [join_c(argv) for argv in commands]}
+    return base64.b64encode(json.dumps(request).encode("utf-8")) + b"\r\n"
+
+
+def bootstrap_results(stdout: bytes) -> dict:
+    """The document after the bootstrap's result marker."""
+    text = stdout.decode("ascii")
+    assert text.endswith("\r\n"), text
+    body = text[text.rfind(MARKER) + len(MARKER):].split()[0]
+    return json.loads(base64.b64decode(body).decode("utf-8"))
 
 
 def encode_command(script: str) -> str:
@@ -40,8 +84,16 @@ def assert_clixml(rc: int, stdout: bytes, stderr: bytes, fragment: str) -> None:
     assert rc == 1 and stdout == b"", (rc, stdout, stderr)
     err = stderr.decode("utf-8")
     assert err.startswith("#< CLIXML\r\n<Objs ") and '<S S="Error">' in err and err.endswith("</Objs>")
-    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
-    assert fragment in clixml._parse_clixml(stderr).decode("utf-8")
+    assert fragment in parse_clixml(stderr)
+
+
+def parse_clixml(data: bytes) -> str:
+    """The error text of a ``#< CLIXML`` document, decoded by ansible-core's own parser (which moved in 2.21)."""
+    shell = pytest.importorskip("ansible.plugins.shell.powershell")
+    if hasattr(shell, "_parse_clixml"):  # ansible-core <= 2.20
+        return shell._parse_clixml(data).decode("utf-8")  # pylint: disable=protected-access  # the parser ansible itself uses
+    clixml = pytest.importorskip("ansible._internal._powershell._clixml")
+    return "".join(clixml.extract_clixml_strings(data.decode("utf-8"), stream="Error"))
 
 
 @dataclass

@@ -9,41 +9,10 @@ import os
 import subprocess
 
 import pytest
-from emu_support import BIN_DIR, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, assert_clixml, encode_command
+from emu_support import (BIN_DIR, BOOTSTRAP, MARKER, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, assert_clixml, bootstrap_payload,
+                         bootstrap_results, encode_command, parse_clixml)
 
-from netsh_emulator import join_c
 from netsh_emulator._bootstrap_emulation import BOOTSTRAP_SHA256, clixml_error
-
-# A copy of the collection's bootstrap (see the brief); the emulator only checks its hash.
-BOOTSTRAP = "\n".join([
-    "# lockdown-ipsec-batch-v1",
-    "$ErrorActionPreference='Stop'",
-    "$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-    "$r=@()",
-    "foreach($c in $q.commands){",
-    '$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{FileName='
-    '"$env:SystemRoot\\System32\\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
-    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))',
-    "$p.StandardInput.Close()",
-    "$e=$p.StandardError.ReadToEndAsync()",
-    "$m=New-Object IO.MemoryStream",
-    "$p.StandardOutput.BaseStream.CopyTo($m)",
-    "$p.WaitForExit()",
-    "$b=$m.ToArray()",
-    "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
-    "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
-    "}",
-    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json "
-    "-InputObject @{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} "
-    "-Depth 4 -Compress)))",
-    "exit 0",
-])
-MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
-
-
-def _payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
-    request = {"stop_on_error": stop_on_error, "commands": [join_c(argv) for argv in commands]}
-    return base64.b64encode(json.dumps(request).encode("utf-8")) + b"\r\n"
 
 
 def _run(env, cmd: str, stdin: bytes):
@@ -53,10 +22,7 @@ def _run(env, cmd: str, stdin: bytes):
 
 def _results(proc) -> dict:
     assert proc.returncode == 0, proc.stderr
-    text = proc.stdout.decode("ascii")
-    assert text.endswith("\r\n")
-    body = text[text.rfind(MARKER) + len(MARKER):].split()[0]
-    return json.loads(base64.b64decode(body).decode("utf-8"))
+    return bootstrap_results(proc.stdout)
 
 
 def _netsh(*args: str) -> list[str]:
@@ -71,7 +37,7 @@ def test_batch_runs_every_command(subprocess_env):
     commands = [_netsh("add", "policy", 'name=Web "quoted" 100% %PATH%', "description=a b"),
                 _netsh("add", "policy", "name=Web \"quoted\" 100% %PATH%"),
                 _netsh("show", "policy", "all")]
-    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=False))
+    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=False))
     doc = _results(proc)
     assert proc.stdout.startswith(MARKER.encode())
     assert doc["codepage"] == 437 and [r["rc"] for r in doc["results"]] == [0, 1, 0]
@@ -85,14 +51,14 @@ def test_batch_runs_every_command(subprocess_env):
 
 def test_stop_on_error(subprocess_env):
     commands = [_netsh("add", "policy", "P"), _netsh("add", "policy", "P"), _netsh("add", "policy", "Q")]
-    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0, 1]
     # the stop also triggers on the text alone (exit code 0 after an error)
     env = dict(subprocess_env, NETSH_EMU_ERROR_EXIT="0")
-    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(commands, stop_on_error=True)))
+    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0]   # P exists now -> the first command already fails
     assert base64.b64decode(doc["results"][0]["stdout"]).startswith(b"ERR IPsec[05005]")
-    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload(
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(
         [_netsh("show", "policy", "all"), _netsh("add", "policy", "R")], stop_on_error=False)))
     assert [r["rc"] for r in doc["results"]] == [0, 0]
 
@@ -101,18 +67,18 @@ def test_noise_before_marker_and_zh_codepage(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_NOISE="Loading personal profile...\nWARNING: noisy",
                NETSH_EMU_LANG="zh-CN")
     proc = _run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
-                _payload([_netsh("add", "policy", "P", "assign=yes"), _netsh("show", "policy", "P")], False))
+                bootstrap_payload([_netsh("add", "policy", "P", "assign=yes"), _netsh("show", "policy", "P")], False))
     assert proc.stdout.startswith(b"Loading personal profile...\r\nWARNING: noisy\r\n" + MARKER.encode())
     doc = _results(proc)
     assert doc["codepage"] == 936
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
-    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([], False))) == {"codepage": 65001, "results": []}
+    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([], False))) == {"codepage": 65001, "results": []}
 
 
 def test_single_result_unwrap_knob(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
-    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([_netsh("show", "store")], False)))
+    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([_netsh("show", "store")], False)))
     assert isinstance(doc["results"], dict) and doc["results"]["rc"] == 0
 
 
@@ -120,13 +86,13 @@ def test_double_encoded_ansible_wrapper(subprocess_env):
     # ansible-core < 2.19 _encode_script(): Set-StrictMode + command + $LASTEXITCODE propagation
     inner = POWERSHELL_PREFIX + encode_command(BOOTSTRAP)
     wrapper = "\n".join([STRICT_MODE_LINE, inner, PRESERVE_RC_LINE])
-    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(wrapper), _payload([_netsh("add", "policy", "P")], True)))
+    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(wrapper), bootstrap_payload([_netsh("add", "policy", "P")], True)))
     assert [r["rc"] for r in doc["results"]] == [0]
 
 
 def test_lower_case_invocation(subprocess_env):
     cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + encode_command(BOOTSTRAP)
-    doc = _results(_run(subprocess_env, cmd, _payload([_netsh("add", "filterlist", "L")], True)))
+    doc = _results(_run(subprocess_env, cmd, bootstrap_payload([_netsh("add", "filterlist", "L")], True)))
     assert doc["results"][0]["rc"] == 0
 
 
@@ -141,7 +107,7 @@ def _assert_clixml(proc, fragment: str) -> None:
     "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
 ])
 def test_rejects_anything_but_the_bootstrap(subprocess_env, script):
-    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(script), _payload([_netsh("add", "policy", "P")], True))
+    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(script), bootstrap_payload([_netsh("add", "policy", "P")], True))
     _assert_clixml(proc, "does not understand")
 
 
@@ -154,8 +120,7 @@ def test_rejects_bad_invocations_and_payloads(subprocess_env):
 def test_clixml_escaping():
     doc = clixml_error("a <b> & _x000D_ c\nsecond")
     assert doc.startswith(b"#< CLIXML\r\n")
-    clixml = pytest.importorskip("ansible.plugins.shell.powershell")
-    assert clixml._parse_clixml(doc).decode("utf-8") == "a <b> & _x000D_ c\r\nsecond\r\n"
+    assert parse_clixml(doc) == "a <b> & _x000D_ c\r\nsecond\r\n"
 
 
 def test_netsh_binary_directly(subprocess_env):
@@ -173,9 +138,9 @@ def test_netsh_binary_directly(subprocess_env):
 def test_round_trip_log_has_one_line_per_run(subprocess_env, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
-    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), _payload([_netsh("show", "policy", "all")], stop_on_error=False)))
+    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([_netsh("show", "policy", "all")], stop_on_error=False)))
     _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
-                  _payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
+                  bootstrap_payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert lines == [
         {"commands": ["ipsec static show policy all"], "stop_on_error": False},
