@@ -116,16 +116,8 @@ class Fleet:
     def _inventory_text(self) -> str:
         lines = [f"[{GROUP}]"]
         for number, host in enumerate(self.hosts):
-            backup = host.workdir / "lockdown-ipsec-backup.ipsec"
-            lines.append(f"win{number:02d} ansible_host=127.0.0.1 ansible_port={host.port} packet_filter_backup_path={backup}")
-        lines += [
-            f"[{GROUP}:vars]",
-            "ansible_connection=winrm",
-            "ansible_winrm_transport=ntlm",
-            "ansible_winrm_scheme=http",
-            "ansible_user=vagrant",
-            "ansible_password=vagrant",
-        ]
+            variables = {**host.ansible_vars(), "packet_filter_backup_path": host.workdir / "lockdown-ipsec-backup.ipsec"}
+            lines.append(f"win{number:02d} " + " ".join(f"{name}={value}" for name, value in variables.items()))
         return "\n".join(lines) + "\n"
 
     def operations(self) -> Counter:

@@ -30,6 +30,9 @@ ensure_venv() {
     echo "building $venv from $lock with $python"
     rm -rf "$venv"
     "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"
+    if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock"; then
+        echo "could not install $lock into $venv" >&2
+        exit 2
+    fi
     cp "$lock" "$venv/.installed-from"
 }

@@ -20,16 +20,12 @@ HOSTS = 3
 @pytest.fixture
 def fleet(tmp_path):
     """Three running emulated hosts and a controller-side harness whose inventory lists all of them."""
-    endpoints = [EmulatedWindowsHost(tmp_path / f"win{index}").start() for index in range(HOSTS)]
+    # Each host's fake PowerShell logs its batches, so every round trip can be matched to a Command.
+    endpoints = [EmulatedWindowsHost(tmp_path / f"win{index}", env={"NETSH_EMU_PS_LOG": str(tmp_path / f"win{index}" / "batches.jsonl")}).start()
+                 for index in range(HOSTS)]
     (tmp_path / "controller-side").mkdir()
-    controller = EmulatedHost(tmp_path / "controller-side")
-    hosts = {
-        f"win{index}": {
-            "ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_port": endpoint.port,
-            "ansible_user": "vagrant", "ansible_password": "vagrant", "ansible_winrm_transport": "ntlm", "ansible_winrm_scheme": "http",
-        }
-        for index, endpoint in enumerate(endpoints)
-    }
+    controller = EmulatedHost(tmp_path / "controller-side")  # runs ansible-playbook; its own endpoint stays unused
+    hosts = {f"win{index}": endpoint.ansible_vars() for index, endpoint in enumerate(endpoints)}
     controller.inventory = controller.workdir / "fleet.yml"
     controller.inventory.write_text(yaml.safe_dump({"windows": {"hosts": hosts}}), encoding="utf-8")
     yield controller, endpoints
@@ -47,6 +43,12 @@ def lockdown(controller: EmulatedHost):
     return controller.run_playbook(playbook, extra_vars={"backup_dir": str(controller.workdir)})
 
 
+def batches(endpoint: EmulatedWindowsHost) -> int:
+    """Bootstrap batches the host's fake PowerShell has run."""
+    log = endpoint.workdir / "batches.jsonl"
+    return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
+
+
 def read_configs(controller: EmulatedHost) -> dict:
     """Every host's store, read with one ipsec_info play over the fleet: ``{host name: config}``."""
     played = controller.play([task("ipsec_info", {}, "info")])
@@ -59,7 +61,9 @@ def test_one_play_locks_down_every_host_with_its_own_port(fleet):
     assert len({endpoint.port for endpoint in endpoints}) == HOSTS
     first = lockdown(controller)
     assert first.rc == 0, first.stdout + first.stderr
-    assert [endpoint.round_trips for endpoint in endpoints] == [4] * HOSTS  # predict, export (read + export), apply's write
+    # prediction 1, backup 1, apply 2 (read and write); each one WinRM Command carrying one batch
+    assert [endpoint.round_trips for endpoint in endpoints] == [4] * HOSTS
+    assert [batches(endpoint) for endpoint in endpoints] == [4] * HOSTS
     configs = read_configs(controller)
     assert sorted(configs) == [f"win{index}" for index in range(HOSTS)]
     for index, endpoint in enumerate(endpoints):

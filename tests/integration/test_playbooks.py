@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CONNECTION, REPO
+from conftest import FETCH_NEEDS_POWERSHELL, REPO
 from ipsec_support import task
 from packet_check import assert_packets, inbound, outbound, read_config, reply_to_client
 
@@ -96,8 +96,7 @@ def test_backup_then_restore(host):
     assert read_config(host) == original
 
 
-@pytest.mark.skipif(CONNECTION == "winrm", reason="over WinRM, ansible.builtin.fetch runs the PowerShell module ansible.windows.win_stat, "
-                    "which the emulated host cannot execute (documented in playbooks/README.md)")
+@FETCH_NEEDS_POWERSHELL
 def test_backup_fetch(host):
     run(host, "lockdown_web_server.yml")
     fetched = host.workdir / "fetched" / "store.ipsec"

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from conftest import CONNECTION
+from conftest import FETCH_NEEDS_POWERSHELL
 from ipsec_support import READ_BATCH, is_read, task
 from packet_check import assert_packets, inbound, read_config
 
@@ -87,6 +85,8 @@ def test_check_mode_changes_nothing(host):
 
 def test_diff_shows_the_change_once(host):
     role(host, {"packet_filter_server_services": ["smtp"]})
+    checked_without_diff = role(host, WEB, check=True)
+    assert "+++ after: netsh ipsec static (after)" not in checked_without_diff.stdout
     checked = role(host, WEB, check=True, diff=True)
     assert "diff" in checked.task(PREDICT) and checked.stdout.count("+++ after: netsh ipsec static (after)") == 1
     applied = role(host, WEB, diff=True)
@@ -143,8 +143,7 @@ def test_role_change_replaces_only_the_prefixed_objects(host):
     assert_packets(config, POLICY, permitted=[inbound(25), inbound(993)], blocked=[inbound(80), inbound(443)])
 
 
-@pytest.mark.skipif(CONNECTION == "winrm", reason="over WinRM, ansible.builtin.fetch runs the PowerShell module ansible.windows.win_stat, "
-                    "which the emulated host cannot execute (documented in the role's README)")
+@FETCH_NEEDS_POWERSHELL
 def test_backup_fetch(host, tmp_path):
     role(host, WEB)
     fetched = tmp_path / "controller" / "backup.ipsec"

@@ -58,8 +58,11 @@ def register_accounts(accounts: dict[str, str]) -> None:
             handle, _accounts_file = tempfile.mkstemp(prefix="emulated-winrm-ntlm-", suffix=".txt")
             os.close(handle)
             atexit.register(_remove_accounts_file, _accounts_file)
-        with open(_accounts_file, "w", encoding="utf-8") as handle:
+        # Written aside and renamed: a handshake of another host in this process may be reading it.
+        temporary = f"{_accounts_file}.tmp"
+        with open(temporary, "w", encoding="utf-8") as handle:
             handle.writelines(f":{user}:{password}\n" for user, password in _accounts.items())
+        os.replace(temporary, _accounts_file)
         os.environ["NTLM_USER_FILE"] = _accounts_file
 
 

@@ -90,13 +90,16 @@ class EmulatedWindowsHost:
     def stop(self) -> None:
         """Stop listening, close the socket and every open connection; the store stays in ``workdir``.
 
-        A command still running in its thread finishes there (its result is never received)."""
+        A command still running finishes first (up to 30 s); its result is never received."""
         if self._server is not None:
             self._server.stopping = True
             self._server.shutdown()
             self._server.server_close()
             self._server.close_connections()
             self._server = None
+            # A command already running finishes (its result is never received) before stop returns,
+            # so no store write happens after it, e.g. under a new host started on the same workdir.
+            self._shells.drain(timeout=30)
 
     def __enter__(self) -> "EmulatedWindowsHost":
         return self.start()
@@ -115,6 +118,13 @@ class EmulatedWindowsHost:
     def endpoint(self) -> str:
         """The WinRM URL, as pywinrm takes it."""
         return f"http://127.0.0.1:{self.port}/wsman"
+
+    def ansible_vars(self) -> dict:
+        """Inventory variables that reach this host with ansible-core's ``winrm`` connection, NTLM and
+        message encryption, as the first of its accounts."""
+        user, password = next(iter(self.accounts.items()))
+        return {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": user,
+                "ansible_password": password, "ansible_winrm_transport": "ntlm", "ansible_winrm_scheme": "http"}
 
     # -- counters --------------------------------------------------------------------------------
 
@@ -244,6 +254,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "Microsoft-HTTPAPI/2.0"
+    # An idle keep-alive connection is closed after this many seconds, so a client that never hangs
+    # up does not hold a thread forever (ansible opens one connection per task).
+    timeout = 300
     # Headers and body go out in two writes; with Nagle's algorithm the second waits for the client's
     # delayed ACK (about 40 ms on Linux), which would add that much to every request.
     disable_nagle_algorithm = True

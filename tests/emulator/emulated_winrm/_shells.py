@@ -81,6 +81,7 @@ class ShellTable:
         self._receive_wait = receive_wait
         self._shells: dict[str, Shell] = {}
         self._lock = threading.Lock()
+        self._running: list[Command] = []  # started commands whose thread may not have ended
 
     def create(self) -> str:
         """Open a shell and return its id."""
@@ -105,7 +106,7 @@ class ShellTable:
         command = Command(_new_id(), line, skip_cmd_shell)
         self._shell(shell_id).commands[command.command_id] = command
         if console_stdin:
-            command.start(self._runner)
+            self._start(command)
         return command.command_id
 
     def send(self, shell_id: str | None, command_id: str, data: bytes, end: bool) -> None:
@@ -115,7 +116,7 @@ class ShellTable:
             raise SoapError(f"The command {command_id} takes no more input.")
         command.stdin.extend(data)
         if end:
-            command.start(self._runner)
+            self._start(command)
 
     def receive(self, shell_id: str | None, command_id: str, operation_timeout: float | None) -> tuple[bytes, bytes, int | None]:
         """The next slice of output, waiting a bounded time; ``w:TimedOut`` while the command runs
@@ -135,6 +136,18 @@ class ShellTable:
         """``terminate``: forget the command."""
         self._command(shell_id, command_id)
         self._shell(shell_id).commands.pop(command_id, None)
+
+    def drain(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for every started command to end (a stopping host must not
+        write its store afterwards); True when all ended."""
+        with self._lock:
+            running = list(self._running)
+        return all(command.done.wait(timeout) for command in running)
+
+    def _start(self, command: Command) -> None:
+        with self._lock:
+            self._running = [other for other in self._running if not other.done.is_set()] + [command]
+        command.start(self._runner)
 
     def _shell(self, shell_id: str | None) -> Shell:
         with self._lock:

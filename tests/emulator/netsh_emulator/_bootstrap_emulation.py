@@ -135,19 +135,25 @@ def encoded_script(argv: list[str]) -> str:
 _BLANK, _STRICT_MODE, _PRESERVE_RC = "blank", "strict-mode", "preserve-rc"
 
 
+# The exact lines ansible-core's ``_encode_script`` writes around a command (execution.md §1.3);
+# anything else, even a line that merely starts like them, is a statement the fake PowerShell refuses.
+_STRICT_MODE_LINE = "Set-StrictMode -Version Latest"
+_PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) { exit $LASTEXITCODE } Else { exit 1 } }"
+
+
 def _wrapper_line(raw: str) -> str | None:
     """Kind of a line that ansible-core's ``_encode_script`` puts around a command, or None.
 
-    ``_encode_script`` (execution.md §1.3) prefixes ``Set-StrictMode -Version Latest``, appends
-    ``If (-not $?) { If (Get-Variable LASTEXITCODE ...) { exit $LASTEXITCODE } Else { exit 1 } }``
-    (:data:`_PRESERVE_RC`: the script then exits with the native command's rc) and drops blank lines.
+    ``_encode_script`` (execution.md §1.3) prefixes :data:`_STRICT_MODE_LINE`, appends
+    :data:`_PRESERVE_RC_LINE` (the script then exits with the native command's rc) and drops blank
+    lines. Only these exact lines (surrounding whitespace aside) count.
     """
     line = raw.strip()
     if not line:
         return _BLANK
-    if line.startswith("Set-StrictMode"):
+    if line == _STRICT_MODE_LINE:
         return _STRICT_MODE
-    if "LASTEXITCODE" in line:
+    if line == _PRESERVE_RC_LINE:
         return _PRESERVE_RC
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import emulated_winrm
 import pytest
 from emu_support import BIN_DIR, Emu
 
@@ -26,7 +27,6 @@ def subprocess_env(emu: Emu) -> dict:
 def winrm_hosts(tmp_path: Path):
     """A factory of started emulated WinRM hosts, ``make(name="host", cls=EmulatedWindowsHost, **kwargs)``,
     each in ``tmp_path / name``; every host it made is stopped at teardown."""
-    emulated_winrm = pytest.importorskip("emulated_winrm")
     started = []
 
     def make(name: str = "host", cls=emulated_winrm.EmulatedWindowsHost, **kwargs):

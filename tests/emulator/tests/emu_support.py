@@ -15,8 +15,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 EMULATOR_DIR = Path(__file__).resolve().parents[1]
 BIN_DIR = EMULATOR_DIR / "bin"
 if str(EMULATOR_DIR) not in sys.path:
@@ -89,10 +87,10 @@ def assert_clixml(rc: int, stdout: bytes, stderr: bytes, fragment: str) -> None:
 
 def parse_clixml(data: bytes) -> str:
     """The error text of a ``#< CLIXML`` document, decoded by ansible-core's own parser (which moved in 2.21)."""
-    shell = pytest.importorskip("ansible.plugins.shell.powershell")
+    from ansible.plugins.shell import powershell as shell  # pylint: disable=import-outside-toplevel  # only the CLIXML tests need ansible
     if hasattr(shell, "_parse_clixml"):  # ansible-core <= 2.20
         return shell._parse_clixml(data).decode("utf-8")  # pylint: disable=protected-access  # the parser ansible itself uses
-    clixml = pytest.importorskip("ansible._internal._powershell._clixml")
+    from ansible._internal._powershell import _clixml as clixml  # pylint: disable=import-outside-toplevel  # ansible-core >= 2.21
     return "".join(clixml.extract_clixml_strings(data.decode("utf-8"), stream="Error"))
 
 

@@ -12,11 +12,9 @@ import base64
 import http.client
 import struct
 
-import pytest
-
-winrm = pytest.importorskip("winrm")
-spnego = pytest.importorskip("spnego")
-xmltodict = pytest.importorskip("xmltodict")
+import spnego
+import winrm
+import xmltodict
 
 USER = "vagrant"
 PASSWORD = "vagrant"

@@ -74,7 +74,7 @@ def test_ansible_2_19_wrapper_lines(emu):
 
 def test_ansible_core_builds_the_same_command(emu):
     """The command line the installed ansible-core itself builds for a raw command runs."""
-    shell = pytest.importorskip("ansible.plugins.shell.powershell")
+    from ansible.plugins.shell import powershell as shell  # pylint: disable=import-outside-toplevel  # ansible-core's own command builder
     raw = 'netsh ipsec static add filterlist name="Web Servers"'
     try:   # ansible-core 2.21: winrm exec_command -> get_pwsh_encoded_cmdline
         from ansible._internal._powershell._script import get_pwsh_encoded_cmdline
