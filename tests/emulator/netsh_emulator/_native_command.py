@@ -91,40 +91,29 @@ class _Token:
         return "".join(self.parts)
 
 
-def _read_single(text: str, i: int, token: _Token) -> int:
-    """Read a ``'...'`` segment starting at text[i] == "'"; return the index after it."""
+def _read_quoted(text: str, i: int, token: _Token) -> int:
+    """Read a ``'...'`` or ``"..."`` segment starting at text[i] (the quote); return the index after it.
+
+    A doubled quote inside stands for one. Inside double quotes ``$`` and the backtick are refused:
+    PowerShell would expand or escape what follows them."""
+    quote = text[i]
+    where = "inside single quotes" if quote == "'" else "inside double quotes"
     i += 1
     while i < len(text):
         ch = text[i]
-        _check_char(ch, "inside single quotes")
-        if ch == "'":
-            if text[i + 1:i + 2] == "'":
-                token.parts.append("'")
-                i += 2
-                continue
-            return i + 1
-        token.parts.append(ch)
-        i += 1
-    raise _reject("an unterminated single-quoted string")
-
-
-def _read_double(text: str, i: int, token: _Token) -> int:
-    """Read a ``"..."`` segment starting at text[i] == '"'; return the index after it."""
-    i += 1
-    while i < len(text):
-        ch = text[i]
-        _check_char(ch, "inside double quotes")
-        if ch in _DOUBLE_QUOTED_REJECTED:
+        _check_char(ch, where)
+        if quote == '"' and ch in _DOUBLE_QUOTED_REJECTED:
             raise _reject(f"{_describe(ch)} inside double quotes (PowerShell would expand or escape it)")
-        if ch == '"':
-            if text[i + 1:i + 2] == '"':
-                token.parts.append('"')
+        if ch == quote:
+            if text[i + 1:i + 2] == quote:
+                token.parts.append(quote)
                 i += 2
                 continue
             return i + 1
         token.parts.append(ch)
         i += 1
-    raise _reject("an unterminated double-quoted string")
+    kind = "single" if quote == "'" else "double"
+    raise _reject(f"an unterminated {kind}-quoted string")
 
 
 def _read_token(text: str, i: int) -> tuple[_Token, int]:
@@ -133,13 +122,9 @@ def _read_token(text: str, i: int) -> tuple[_Token, int]:
     start = i
     while i < len(text) and text[i] not in _SEPARATORS:
         ch = text[i]
-        if ch == "'":
+        if ch in "'\"":
             token.quoted = True
-            i = _read_single(text, i, token)
-            continue
-        if ch == '"':
-            token.quoted = True
-            i = _read_double(text, i, token)
+            i = _read_quoted(text, i, token)
             continue
         _check_char(ch, "outside quotes")
         if ch.isspace():
