@@ -53,6 +53,20 @@ class TransportError(LockdownError):
     """
 
 
+class FilesUnreadable(LockdownError):
+    """A batch's file preconditions failed on the host, so none of its commands ran.
+
+    Attributes:
+        failures: ``(path, message)`` for every file the host could not open for reading, in the
+            order they were requested; the message is the host's own words.
+    """
+
+    def __init__(self, failures: Sequence[tuple[str, str]]) -> None:
+        self.failures = tuple(failures)
+        described = "; ".join(f"{path!r}: {message or 'cannot be opened'}" for path, message in self.failures)
+        super().__init__(f"the host cannot read {described}; nothing was run")
+
+
 class BatchFailed(LockdownError):
     """A write batch stopped at a failing netsh command.
 
@@ -117,20 +131,23 @@ class BatchRequest:
     """One batch: netsh argument lists to run in order, and whether to stop at the first failure.
 
     Each command is netsh's arguments only, e.g. ``("ipsec", "static", "show", "policy", "all")``.
-    Any sequences are accepted and stored as tuples.
+    Any sequences are accepted and stored as tuples. ``files`` are paths on the host that must open
+    for reading before any command runs (see :mod:`._bootstrap`); when one does not, none runs.
 
     Raises:
-        TypeError: a command is a plain string or holds a non-string.
-        ValueError: an argument holds NUL or a lone surrogate (neither can reach netsh).
+        TypeError: a command is a plain string or holds a non-string; a file is not a string.
+        ValueError: an argument or a file holds NUL or a lone surrogate (neither can reach the host).
     """
 
     commands: tuple[tuple[str, ...], ...]
     stop_on_error: bool = field(kw_only=True)
+    files: tuple[str, ...] = field(default=(), kw_only=True)
 
     def __post_init__(self) -> None:
         commands = tuple(_argv(command) for command in self.commands)
         object.__setattr__(self, "commands", commands)
         object.__setattr__(self, "stop_on_error", bool(self.stop_on_error))
+        object.__setattr__(self, "files", _argv(self.files))
 
     def command_line(self) -> str:
         """The command to execute on the host: the bootstrap as ``PowerShell ... -EncodedCommand``."""
@@ -138,7 +155,11 @@ class BatchRequest:
 
     def stdin(self) -> str:
         """The stdin line: base64 of the UTF-8 JSON request, then CRLF. Pure ASCII."""
-        request = {"stop_on_error": self.stop_on_error, "commands": [join_c(argv) for argv in self.commands]}
+        request = {
+            "stop_on_error": self.stop_on_error,
+            "files": list(self.files),
+            "commands": [join_c(argv) for argv in self.commands],
+        }
         text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
         return base64.b64encode(text.encode("utf-8")).decode("ascii") + "\r\n"
 
@@ -148,32 +169,56 @@ class NetshRunner:
 
     ``execute(command_line, stdin)`` must run ``command_line`` on the host with ``stdin`` (bytes) as
     its standard input and return ``(rc, stdout, stderr)`` as text; whatever it raises passes through
-    unchanged. ``round_trips`` counts the calls made so far.
+    unchanged. ``round_trips`` counts the calls made so far. For write batches (``stop_on_error``):
+    ``write_pending`` is true while one has been handed to ``execute`` and its answer not yet read,
+    ``wrote`` once one came back having run at least one command, and ``last_write`` holds the
+    commands of the latest.
     """
 
     def __init__(self, execute: Callable[[str, bytes], tuple[int, str, str]]) -> None:
         self._execute = execute
         self.round_trips = 0
+        self.write_pending = False
+        self.wrote = False
+        self.last_write: tuple[tuple[str, ...], ...] = ()
 
-    def run_batch(self, commands: Sequence[Sequence[str]], *, stop_on_error: bool) -> tuple[CommandResult, ...]:
+    def run_batch(
+        self, commands: Sequence[Sequence[str]], *, stop_on_error: bool, files: Sequence[str] = ()
+    ) -> tuple[CommandResult, ...]:
         """Run ``commands`` (netsh argument lists) in order in one round trip; return their results.
 
         An empty batch returns ``()`` without calling the host. With ``stop_on_error`` the host stops
         after the first failing command, so fewer results than commands come back; pass them to
         :func:`raise_for_failure` to turn that into a :class:`BatchFailed`. Without it every command
-        runs and failures are only visible in the results.
+        runs and failures are only visible in the results. ``files`` must all open for reading on the
+        host before the first command runs.
+
+        A batch with ``stop_on_error`` is a write: from the moment it is handed to ``execute`` until
+        its answer has been read, :attr:`write_pending` is true, so whoever sees an exception in
+        between knows that the write may have been applied in part.
 
         Raises:
+            FilesUnreadable: a file of ``files`` could not be opened; no command ran.
             TransportError: the answer could not be read (see :func:`parse_batch_output`).
             TypeError, ValueError: a command cannot be sent (see :class:`BatchRequest`); no call is made.
         """
-        request = BatchRequest(tuple(commands), stop_on_error=stop_on_error)
+        request = BatchRequest(tuple(commands), stop_on_error=stop_on_error, files=tuple(files))
         if not request.commands:
             return ()
         command_line, stdin = request.command_line(), request.stdin().encode("ascii")
         self.round_trips += 1
+        if stop_on_error:
+            self.write_pending, self.last_write = True, request.commands
         rc, stdout, stderr = self._execute(command_line, stdin)
-        return parse_batch_output(request, rc, stdout, stderr)
+        try:
+            results = parse_batch_output(request, rc, stdout, stderr)
+        except FilesUnreadable:
+            self.write_pending = False  # nothing ran
+            raise
+        if stop_on_error:
+            self.write_pending = False
+            self.wrote = self.wrote or bool(results)
+        return results
 
 
 def encoded_powershell(script: str) -> str:
@@ -193,6 +238,7 @@ def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str)
     are ignored: the bootstrap prints the marker as its last act before ``exit 0``.
 
     Raises:
+        FilesUnreadable: the host could not open one of the request's ``files``, so nothing ran.
         TransportError: the marker is missing (the message quotes ``rc``, ``stderr`` and the first
             2,000 characters of ``stdout``); the payload is not base64 of UTF-8 JSON of the expected
             shape; the code page has no Python codec; a stdout does not decode with it; more results
@@ -208,8 +254,11 @@ def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str)
         document = json.loads(base64.b64decode(token[0], validate=True).decode("utf-8"))
     except ValueError as exc:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise TransportError(f"the result payload of the netsh batch is not base64 of UTF-8 JSON: {exc}") from exc
-    if not isinstance(document, dict) or "codepage" not in document or "results" not in document:
-        raise TransportError(f"the result of the netsh batch lacks 'codepage' or 'results': {_clip(document)}")
+    if not isinstance(document, dict) or not {"codepage", "results", "files"} <= set(document):
+        raise TransportError(f"the result of the netsh batch lacks 'codepage', 'results' or 'files': {_clip(document)}")
+    unreadable = _file_failures(document["files"], request.files)
+    if unreadable:
+        raise FilesUnreadable(unreadable)
     codec = _codec(document["codepage"])
     raw_results = document["results"]
     # Windows PowerShell 5.1's ConvertTo-Json writes a one-element array as the bare element
@@ -273,6 +322,22 @@ def _argv(command: Sequence[str]) -> tuple[str, ...]:
             raise ValueError(f"cannot send an argument holding a lone surrogate: {arg!r}") from None
     join_c(argv)  # raises ValueError, naming the argument, for NUL
     return argv
+
+
+def _file_failures(raw: object, requested: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The ``files`` of the answer as ``(path, message)`` pairs; a lone object is a list of one (A-34)."""
+    if isinstance(raw, dict):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise TransportError(f"'files' of the netsh batch is not a list: {_clip(raw)}")
+    failures = []
+    for item in raw:
+        path = item.get("path") if isinstance(item, dict) else None
+        message = item.get("error") if isinstance(item, dict) else None
+        if path not in requested or not isinstance(message, (str, type(None))):
+            raise TransportError(f"the netsh batch reported a file it was not asked about: {_clip(item)}")
+        failures.append((path, message or ""))
+    return failures
 
 
 def _codec(codepage: object) -> str:
@@ -349,6 +414,7 @@ __all__ = [
     "BatchFailed",
     "BatchRequest",
     "CommandResult",
+    "FilesUnreadable",
     "NetshRunner",
     "POWERSHELL_PREFIX",
     "TransportError",

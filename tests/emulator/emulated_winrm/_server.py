@@ -10,7 +10,9 @@ request, including 401 handshake legs); ``host.round_trips`` is the number of Co
 the unit in which the collection's budgets are stated. ``latency`` seconds are slept before every
 HTTP request is answered (in that request's thread, so hosts and connections do not queue).
 :meth:`EmulatedWindowsHost.stop` also closes the keep-alive connections still open, so a stopped host
-answers nothing, as a host that went down would not.
+answers nothing, as a host that went down would not. :meth:`EmulatedWindowsHost.kill` is the abrupt
+version: connections reset and the running command cut off where it stands, as when a host loses
+power or its network.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import struct
 import threading
 import time
 from collections import Counter
@@ -72,11 +75,15 @@ class EmulatedWindowsHost:
         self._shells = ShellTable(self._run, receive_wait)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Set by kill(): the commands of this host run nothing more (netsh_emulator._faults).
+        self._killed = threading.Event()
 
     # -- lifecycle -------------------------------------------------------------------------------
 
     def start(self) -> "EmulatedWindowsHost":
         """Listen on 127.0.0.1 and serve in a background thread; returns self."""
+        if self._killed.is_set():
+            raise RuntimeError("a killed host cannot be started again; start a new EmulatedWindowsHost on its workdir")
         register_accounts(self.accounts)
         self._server = _Server(("127.0.0.1", self._requested_port), _Handler)
         self._server.host = self
@@ -100,6 +107,32 @@ class EmulatedWindowsHost:
             # A command already running finishes (its result is never received) before stop returns,
             # so no store write happens after it, e.g. under a new host started on the same workdir.
             self._shells.drain(timeout=30)
+
+    def kill(self) -> None:
+        """What a host that loses power or its network looks like to a client; the store stays.
+
+        1. Every open connection is ended at once and reset, without an HTTP reply (see :func:`_shut`);
+           a client waiting in a Receive gets a connection error. A connection arriving later is reset too.
+        2. Only then are the running commands cut off, so none of them answers a client: a netsh command
+           hanging through ``NETSH_EMU_HANG_AT`` stops hanging and no further command of its batch runs
+           (``netsh_emulator._faults``).
+        3. The listening socket is closed, and kill returns once the running commands have ended, so
+           nothing writes the store afterwards.
+
+        The host cannot be started again; a new ``EmulatedWindowsHost`` on the same ``workdir`` and
+        ``port`` is the host after its restart (the port can be bound again at once: :class:`_Server`
+        sets ``SO_REUSEADDR``). A second kill, or stop after kill, does nothing.
+        """
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stopping = True
+        # Connections first: a command ending because of the abort below must find no client to answer.
+        server.close_connections(reset=True)
+        self._killed.set()
+        server.shutdown()
+        server.server_close()
+        self._shells.drain(timeout=30)
 
     def __enter__(self) -> "EmulatedWindowsHost":
         return self.start()
@@ -161,7 +194,7 @@ class EmulatedWindowsHost:
     # -- operations ------------------------------------------------------------------------------
 
     def _run(self, line: str, stdin: bytes, skip_cmd_shell: bool) -> tuple[int, bytes, bytes]:
-        return run_command_line(line, stdin, dict(self.env), skip_cmd_shell)
+        return run_command_line(line, stdin, dict(self.env), skip_cmd_shell, abort=self._killed)
 
     def serve(self, request: _soap.Request) -> str:
         """The reply body of one authenticated request; raises :class:`_soap.SoapError`."""
@@ -208,6 +241,10 @@ class _Server(ThreadingHTTPServer):
     """The listening socket of one host and its open keep-alive connections (closed by :meth:`close_connections`)."""
 
     daemon_threads = True
+    # SO_REUSEADDR (http.server's default, stated here because restarts depend on it): a new host may bind
+    # the port of a stopped or killed one at once, although connections of the old one linger (FIN_WAIT,
+    # TIME_WAIT).
+    allow_reuse_address = True
     host: EmulatedWindowsHost
     stopping = False
 
@@ -216,6 +253,7 @@ class _Server(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._closed = False
+        self._reset = False
 
     def track(self, connection: socket.socket, is_open: bool) -> None:
         """Note a connection opened (``is_open``) or ended; one opened after :meth:`close_connections` is shut at once."""
@@ -226,14 +264,17 @@ class _Server(ThreadingHTTPServer):
             if not self._closed:
                 self._connections.add(connection)
                 return
-        _shut(connection)
+        _shut(connection, self._reset)
 
-    def close_connections(self) -> None:
-        """Shut every open connection down; their handler threads then end."""
+    def close_connections(self, reset: bool = False) -> None:
+        """Shut every open connection down, and any opened later; their handler threads then end.
+
+        With ``reset`` each connection is aborted (see :func:`_shut`), as a host that lost power."""
         with self._connections_lock:
             connections, self._connections, self._closed = list(self._connections), set(), True
+            self._reset = self._reset or reset
         for connection in connections:
-            _shut(connection)
+            _shut(connection, reset)
 
     def handle_error(self, request, client_address) -> None:
         """Quiet once the host is stopping: a connection it closed is no error."""
@@ -242,8 +283,15 @@ class _Server(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-def _shut(connection: socket.socket) -> None:
+def _shut(connection: socket.socket, reset: bool = False) -> None:
+    """End a connection that its handler thread may be using: ``shutdown`` wakes that thread safely
+    (closing the descriptor under it would not), and the client sees the end at once.
+
+    With ``reset``, ``SO_LINGER`` 0 makes the close that follows in the handler thread send a TCP RST
+    and leave no TIME_WAIT behind; anything the client still sends is refused with RST."""
     try:
+        if reset:
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         connection.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass  # the client closed it already

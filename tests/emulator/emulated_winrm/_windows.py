@@ -2,7 +2,7 @@
 
 Contract::
 
-    run_command_line(command_line, stdin, env, skip_cmd_shell) -> (rc, stdout_bytes, stderr_bytes)
+    run_command_line(command_line, stdin, env, skip_cmd_shell, abort=None) -> (rc, stdout_bytes, stderr_bytes)
 
 WinRS joins ``rsp:Command`` and the ``rsp:Arguments`` with spaces and, unless the client set
 ``WINRS_SKIP_CMD_SHELL=TRUE`` (pywinrm sends FALSE), hands the line to cmd.exe (execution.md §1.2):
@@ -14,10 +14,15 @@ WinRS joins ``rsp:Command`` and the ``rsp:Arguments`` with spaces and, unless th
 * the line is split with the MSVCRT rules; ``powershell``/``PowerShell[.exe]`` runs the fake PowerShell
   (the collection's bootstrap, ansible-core's wrappers, or one plain netsh line), ``netsh[.exe]`` runs
   the netsh emulator; any other program gets cmd.exe's "is not recognized" message, rc 9009.
+
+``abort`` is the host's kill switch (``EmulatedWindowsHost.kill``), handed to the fake PowerShell and
+to netsh: once it is set no netsh command runs any more, and one hanging through
+``NETSH_EMU_HANG_AT`` stops at once.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Mapping
 
 from netsh_emulator import run_netsh, run_powershell, split_c
@@ -27,7 +32,8 @@ CMD_LINE_LIMIT = 8191
 _CMD_METACHARACTERS = "%^&|<>"
 
 
-def run_command_line(command_line: str, stdin: bytes, env: Mapping[str, str], skip_cmd_shell: bool = False) -> tuple[int, bytes, bytes]:
+def run_command_line(command_line: str, stdin: bytes, env: Mapping[str, str], skip_cmd_shell: bool = False,
+                     abort: threading.Event | None = None) -> tuple[int, bytes, bytes]:
     """Run one WinRS command line on the emulated host; see the module docstring."""
     if not skip_cmd_shell:
         if len(command_line) > CMD_LINE_LIMIT:
@@ -43,9 +49,9 @@ def run_command_line(command_line: str, stdin: bytes, env: Mapping[str, str], sk
     if program.endswith(".exe"):
         program = program[:-4]
     if program == "powershell":
-        return run_powershell(argv[1:], stdin, env)
+        return run_powershell(argv[1:], stdin, env, abort)
     if program == "netsh":
-        return run_netsh(argv[1:], env)
+        return run_netsh(argv[1:], env, abort)
     return 9009, b"", (f"'{argv[0]}' is not recognized as an internal or external command,\r\n"
                        "operable program or batch file.\r\n").encode("utf-8")
 

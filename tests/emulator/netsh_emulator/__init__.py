@@ -6,8 +6,11 @@ collection cannot hide behind shared code.
 
 Public API:
 
-* :func:`run_netsh` ``(argv, env) -> (rc, stdout_bytes, stderr_bytes)``
-* :func:`run_powershell` ``(argv, stdin_bytes, env) -> (rc, stdout_bytes, stderr_bytes)``
+* :func:`run_netsh` ``(argv, env, abort=None) -> (rc, stdout_bytes, stderr_bytes)``
+* :func:`run_powershell` ``(argv, stdin_bytes, env, abort=None) -> (rc, stdout_bytes, stderr_bytes)``
+
+``abort`` (a ``threading.Event``) is the kill switch of the emulated WinRM host: once set, no netsh
+command runs any more and a hanging one (``NETSH_EMU_HANG_AT``) stops hanging (see ``_faults``).
 * :func:`split_c` / :func:`join_c` -- MSVCRT command-line splitting and quoting.
 """
 

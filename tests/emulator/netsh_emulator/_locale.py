@@ -14,6 +14,12 @@ Environment (all optional except ``NETSH_EMU_STATE`` for commands that touch the
 ``NETSH_EMU_ERROR_EXIT``    exit code after an ``ERR IPsec[`` line (default 1, A-21)
 ``NETSH_EMU_SUCCESS_TEXT``  line printed after a successful add/set/delete/... (default: nothing)
 ``NETSH_EMU_STORE_UNAVAILABLE`` when non-empty, every store access fails with IPsec[05073]
+``NETSH_EMU_FAIL_ON``       fault injection: a store-changing command containing this text fails
+``NETSH_EMU_FAIL_COUNTER``  file counting store-changing commands (see ``_faults``)
+``NETSH_EMU_FAIL_AT``       ``n`` or ``n1,n2,...``: the store-changing commands with these counts fail
+``NETSH_EMU_HANG_AT``       ``n`` or ``n1,n2,...``: these counts hang, then cut the run off
+``NETSH_EMU_HANG_SECONDS``  how long such a command hangs (default 30)
+``NETSH_EMU_HANG_MARKER``   file created when a command starts to hang
 =========================== ===================================================================
 
 An invalid setting raises :class:`ConfigError` (the caller prints it on stderr, rc 2): it is a
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as _dt
+import math
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -45,6 +52,11 @@ class Settings:
     state_path: str | None = None
     store_unavailable: bool = False
     fail_on: str = ""
+    fail_counter: str | None = None
+    fail_at: frozenset[int] = frozenset()
+    hang_at: frozenset[int] = frozenset()
+    hang_seconds: float = 30.0
+    hang_marker: str | None = None
 
     @property
     def encoding(self) -> str:
@@ -79,6 +91,41 @@ def _int(env: Mapping[str, str], key: str, default: int) -> int:
         raise ConfigError(f"{key}={raw!r}: expected an integer") from exc
 
 
+def _counts(env: Mapping[str, str], key: str) -> frozenset[int]:
+    """``n`` or ``n1,n2,...`` (each a decimal integer >= 1) as a set; unset or empty is the empty set."""
+    raw = env.get(key, "")
+    if raw.strip() == "":
+        return frozenset()
+    parts = [part.strip() for part in raw.split(",")]
+    if not all(part.isascii() and part.isdecimal() and int(part) >= 1 for part in parts):
+        raise ConfigError(f"{key}={raw!r}: expected a count >= 1 or a comma-separated list of them")
+    return frozenset(int(part) for part in parts)
+
+
+def _seconds(env: Mapping[str, str], key: str, default: float) -> float:
+    """A finite number of seconds >= 0 (``0.5`` allowed); unset or empty is *default*."""
+    raw = env.get(key, "")
+    if raw == "":
+        return default
+    problem = f"{key}={raw!r}: expected a number of seconds >= 0"
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ConfigError(problem) from exc
+    if not (math.isfinite(value) and value >= 0):
+        raise ConfigError(problem)
+    return value
+
+
+def _fault_counter(env: Mapping[str, str], fail_at: frozenset[int], hang_at: frozenset[int]) -> str | None:
+    """``NETSH_EMU_FAIL_COUNTER``; required as soon as a count is to fail or hang."""
+    counter = env.get("NETSH_EMU_FAIL_COUNTER") or None
+    for key, counts in (("NETSH_EMU_FAIL_AT", fail_at), ("NETSH_EMU_HANG_AT", hang_at)):
+        if counts and counter is None:
+            raise ConfigError(f"{key} needs NETSH_EMU_FAIL_COUNTER (the file that counts store-changing commands)")
+    return counter
+
+
 def settings_from_env(env: Mapping[str, str]) -> Settings:
     lang = env.get("NETSH_EMU_LANG", "") or "en-US"
     if lang not in DEFAULT_CODEPAGE:
@@ -97,6 +144,7 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
     guid_mode = env.get("NETSH_EMU_GUID_MODE", "") or "random"
     if guid_mode not in ("random", "sequential"):
         raise ConfigError(f"NETSH_EMU_GUID_MODE={guid_mode!r}: supported are random and sequential")
+    fail_at, hang_at = _counts(env, "NETSH_EMU_FAIL_AT"), _counts(env, "NETSH_EMU_HANG_AT")
     return Settings(
         lang=lang,
         codepage=codepage,
@@ -109,6 +157,11 @@ def settings_from_env(env: Mapping[str, str]) -> Settings:
         state_path=env.get("NETSH_EMU_STATE") or None,
         store_unavailable=bool(env.get("NETSH_EMU_STORE_UNAVAILABLE")),
         fail_on=env.get("NETSH_EMU_FAIL_ON", ""),
+        fail_counter=_fault_counter(env, fail_at, hang_at),
+        fail_at=fail_at,
+        hang_at=hang_at,
+        hang_seconds=_seconds(env, "NETSH_EMU_HANG_SECONDS", 30.0),
+        hang_marker=env.get("NETSH_EMU_HANG_MARKER") or None,
     )
 
 

@@ -2,7 +2,8 @@
 
 Contract::
 
-    run_netsh(argv, env) -> (rc, stdout_bytes, stderr_bytes)
+    run_netsh(argv, env, abort=None) -> (rc, stdout_bytes, stderr_bytes)
+    run_netsh_or_abort(argv, env, abort=None) -> (rc, stdout_bytes, stderr_bytes), or raises RunAborted
 
 *argv* is what netsh.exe would receive after CRT splitting, without the program name
 (``["ipsec", "static", "add", "policy", "name=P"]``). *env* supplies the ``NETSH_EMU_*`` settings
@@ -16,8 +17,13 @@ Outcomes:
 * IPsec error: stdout ``ERR IPsec[NNNNN] : text`` + CRLF, rc = ``NETSH_EMU_ERROR_EXIT`` (default 1);
 * netsh-level error (unknown command/tag, ...): an INVENTED one-line message, rc 1;
 * missing required argument: the usage text, rc 1; ``?`` or a bare context: help text, rc 0;
-* fault injection: a non-``show`` command whose arguments contain ``NETSH_EMU_FAIL_ON`` fails with
-  ``IPsec[05073]`` without changing anything;
+* fault injection (``_faults``): a store-changing command refused by ``NETSH_EMU_FAIL_ON`` or
+  ``NETSH_EMU_FAIL_AT`` fails with ``IPsec[05073]`` without changing anything;
+* cut off (``NETSH_EMU_HANG_AT`` after its hang, or *abort* set -- the emulated WinRM host was
+  killed): :func:`run_netsh_or_abort` raises :class:`~._faults.RunAborted` before touching the store,
+  so that its caller (the fake PowerShell) ends the whole run; :func:`run_netsh`, a netsh process of
+  its own, returns rc 1 with the reason on stderr (INVENTED: nobody is left to read it on a real
+  host);
 * emulator misconfiguration (bad or missing ``NETSH_EMU_*``): message on stderr, rc 2;
 * emulator bug: traceback on stderr, rc 3.
 
@@ -27,13 +33,14 @@ Windows console code page conversion does).
 
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Callable, Mapping
 
 from . import _add, _delete, _set
 from . import _messages as msg
 from . import _queries as q
-from . import _state, _transfer
+from . import _faults, _state, _transfer
 from ._cmdline import Command, HelpRequest, parse_command
 from ._context import Context
 from ._locale import ConfigError, Settings, settings_from_env
@@ -80,22 +87,37 @@ class _ConfigFailure(Exception):
     pass
 
 
-def run_netsh(argv: list[str], env: Mapping[str, str]) -> tuple[int, bytes, bytes]:
-    """Run one emulated ``netsh`` command; see the module docstring."""
+def run_netsh(argv: list[str], env: Mapping[str, str], abort: threading.Event | None = None) -> tuple[int, bytes, bytes]:
+    """Run one emulated ``netsh`` command as a process of its own; see the module docstring."""
+    try:
+        return run_netsh_or_abort(argv, env, abort)
+    except _faults.RunAborted as exc:
+        return 1, b"", f"netsh emulator: {exc}\n".encode("utf-8")
+
+
+def run_netsh_or_abort(argv: list[str], env: Mapping[str, str], abort: threading.Event | None = None) -> tuple[int, bytes, bytes]:
+    """Run one emulated ``netsh`` command inside a run that ends with it when it is cut off.
+
+    Raises :class:`~._faults.RunAborted` when *abort* is set (checked first) or the command hangs
+    through ``NETSH_EMU_HANG_AT``; the store is then untouched. Otherwise as :func:`run_netsh`.
+    """
+    _faults.check_abort(abort)
     try:
         settings = settings_from_env(env)
     except ConfigError as exc:
         return 2, b"", f"netsh emulator: {exc}\n".encode("utf-8")
     try:
-        rc, text, err = _run(list(argv), settings)
-    except _ConfigFailure as exc:
+        rc, text, err = _run(list(argv), settings, abort)
+    except (_ConfigFailure, ConfigError) as exc:
         return 2, b"", f"netsh emulator: {exc}\n".encode("utf-8")
+    except _faults.RunAborted:
+        raise
     except Exception:  # an emulator bug must be loud, never look like a netsh answer
         return 3, b"", ("netsh emulator internal error:\n" + traceback.format_exc()).encode("utf-8")
     return rc, text.encode(settings.encoding, errors="replace"), err.encode("utf-8")
 
 
-def _run(argv: list[str], settings: Settings) -> tuple[int, str, str]:
+def _run(argv: list[str], settings: Settings, abort: threading.Event | None) -> tuple[int, str, str]:
     try:
         parsed = parse_command(argv)
     except msg.UsageError as exc:
@@ -106,8 +128,9 @@ def _run(argv: list[str], settings: Settings) -> tuple[int, str, str]:
         if parsed.usage is not None:
             return 0, usage_text(settings.lang, parsed.usage.verb, parsed.usage.obj), ""
         return 0, context_help(settings.lang, parsed.context or ""), ""
-    if settings.fail_on and parsed.spec.verb not in READ_ONLY_VERBS and settings.fail_on in " ".join(argv):
-        # Fault injection for tests (NETSH_EMU_FAIL_ON): a change refused as if the store were locked.
+    if parsed.spec.verb not in READ_ONLY_VERBS and _faults.refuse_change(settings, argv, abort):
+        # Fault injection for tests (NETSH_EMU_FAIL_ON, NETSH_EMU_FAIL_AT): a change refused as if the
+        # store were locked. A NETSH_EMU_HANG_AT command raised RunAborted instead.
         return _ipsec(settings, msg.store_unavailable())
     return _execute(parsed, settings)
 

@@ -33,34 +33,39 @@ PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction Si
 # A copy of the collection's bootstrap (the emulator imports nothing from plugins/ and only checks its
 # hash, BOOTSTRAP_SHA256 in netsh_emulator/_bootstrap_emulation.py).
 BOOTSTRAP = "\n".join([
-    "# lockdown-ipsec-batch-v1",
+    "# lockdown-ipsec-batch-v2",
     "$ErrorActionPreference='Stop'",
-    "$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-    "$r=@()",
-    "foreach($c in $q.commands){",
-    '$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{FileName='
+    "$u=[Text.Encoding]::UTF8",
+    "$q=$u.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
+    "$r=$f=@()",
+    'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
+    "foreach($c in $q.commands|?{!$f}){",
+    '$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName='
     '"$env:SystemRoot\\System32\\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
-    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))',
+    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true})',
     "$p.StandardInput.Close()",
     "$e=$p.StandardError.ReadToEndAsync()",
-    "$m=New-Object IO.MemoryStream",
+    "$m=[IO.MemoryStream]::new()",
     "$p.StandardOutput.BaseStream.CopyTo($m)",
     "$p.WaitForExit()",
     "$b=$m.ToArray()",
     "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     "}",
-    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json "
-    "-InputObject @{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} "
-    "-Depth 4 -Compress)))",
+    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
+    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f} -Depth 4 -Compress)))",
     "exit 0",
 ])
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 
 
-def bootstrap_payload(commands: list[list[str]], stop_on_error: bool) -> bytes:
+def bootstrap_payload(commands: list[list[str]], stop_on_error: bool, files: list[str] | tuple = ()) -> bytes:
     """The bootstrap's stdin: base64 of the JSON request, one line."""
-    request = {"stop_on_error": stop_on_error, "commands": [join_c(argv) for argv in commands]}
+    return encode_request({"stop_on_error": stop_on_error, "files": list(files), "commands": [join_c(argv) for argv in commands]})
+
+
+def encode_request(request: object) -> bytes:
+    """Any JSON document as the bootstrap's stdin (to send a request the collection would not)."""
     return base64.b64encode(json.dumps(request).encode("utf-8")) + b"\r\n"
 
 

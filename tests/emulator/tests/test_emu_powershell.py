@@ -73,7 +73,7 @@ def test_noise_before_marker_and_zh_codepage(subprocess_env):
     assert doc["codepage"] == 936
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
-    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([], False))) == {"codepage": 65001, "results": []}
+    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([], False))) == {"codepage": 65001, "results": [], "files": []}
 
 
 def test_single_result_unwrap_knob(subprocess_env):
@@ -143,6 +143,6 @@ def test_round_trip_log_has_one_line_per_run(subprocess_env, tmp_path):
                   bootstrap_payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert lines == [
-        {"commands": ["ipsec static show policy all"], "stop_on_error": False},
-        {"commands": ["ipsec static add policy P", "ipsec static add filterlist L"], "stop_on_error": True},
+        {"commands": ["ipsec static show policy all"], "stop_on_error": False, "files": []},
+        {"commands": ["ipsec static add policy P", "ipsec static add filterlist L"], "stop_on_error": True, "files": []},
     ]

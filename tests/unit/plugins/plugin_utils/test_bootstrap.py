@@ -21,29 +21,31 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import (
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchRequest
 
-SHA256 = "6fbd68318778908f78f43224a0b453d248d72145652004be2b1e4a17be71dfe3"
+SHA256 = "711fb94971c165079dce28381addc73e4bf9c23b68a5634db95dfc8fe7b68ee6"
 
 EXPECTED_LINES = (
-    r"# lockdown-ipsec-batch-v1",
+    r"# lockdown-ipsec-batch-v2",
     r"$ErrorActionPreference='Stop'",
-    r"$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-    r"$r=@()",
-    r"foreach($c in $q.commands){",
+    r"$u=[Text.Encoding]::UTF8",
+    r"$q=$u.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
+    r"$r=$f=@()",
+    r'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
+    r"foreach($c in $q.commands|?{!$f}){",
     # (long lines are split into adjacent literals only to stay within the line-length limit)
-    r"$p=[Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{"
+    r"$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{"
     r'FileName="$env:SystemRoot\System32\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
-    r"RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true}))",
+    r"RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true})",
     r"$p.StandardInput.Close()",
     r"$e=$p.StandardError.ReadToEndAsync()",
-    r"$m=New-Object IO.MemoryStream",
+    r"$m=[IO.MemoryStream]::new()",
     r"$p.StandardOutput.BaseStream.CopyTo($m)",
     r"$p.WaitForExit()",
     r"$b=$m.ToArray()",
     r"$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     r"if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     r"}",
-    r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json -InputObject "
-    r"@{codepage=[Globalization.CultureInfo]::CurrentCulture.TextInfo.OEMCodePage;results=$r} -Depth 4 -Compress)))",
+    r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
+    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f} -Depth 4 -Compress)))",
     r"exit 0",
 )
 
@@ -83,7 +85,7 @@ def _double_encoded(command_line: str) -> tuple[str, str]:
 
 
 def test_tag_and_marker() -> None:
-    assert BOOTSTRAP_TAG == "lockdown-ipsec-batch-v1"
+    assert BOOTSTRAP_TAG == "lockdown-ipsec-batch-v2"
     assert RESULT_MARKER == "<<LOCKDOWN-IPSEC-RESULT>>"
     assert BOOTSTRAP_SCRIPT.startswith("# " + BOOTSTRAP_TAG + "\n")
 

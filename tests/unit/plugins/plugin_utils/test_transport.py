@@ -18,6 +18,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import (
     BatchFailed,
     BatchRequest,
     CommandResult,
+    FilesUnreadable,
     NetshRunner,
     TransportError,
     encoded_powershell,
@@ -32,9 +33,9 @@ PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -E
 Netsh = Callable[[str], tuple[int, bytes, str]]
 
 
-def reply(results: list[dict], *, codepage: int = 437, noise: str = "", lone: bool = False) -> str:
+def reply(results: list[dict], *, codepage: int = 437, noise: str = "", lone: bool = False, files: object = ()) -> str:
     """stdout as the bootstrap prints it: noise, then the marker and base64 JSON, then CRLF."""
-    document = {"codepage": codepage, "results": results[0] if lone else results}
+    document = {"codepage": codepage, "results": results[0] if lone else results, "files": list(files) if isinstance(files, tuple) else files}
     payload = base64.b64encode(json.dumps(document).encode("utf-8")).decode("ascii")
     return noise + MARKER + payload + "\r\n"
 
@@ -56,6 +57,9 @@ def host(netsh: Netsh, *, codepage: int = 437, noise: str = "", calls: list | No
         if calls is not None:
             calls.append(request)
         results = []
+        missing = [{"path": path, "error": f"Could not find file '{path}'."} for path in request["files"] if path.startswith("missing")]
+        if missing:
+            return 0, reply([], codepage=codepage, noise=noise, files=missing), ""
         for command in request["commands"]:
             rc, out, err = netsh(command)
             results.append(result(rc, out, err))
@@ -198,8 +202,13 @@ class TestBrokenReplies:
             MARKER + base64.b64encode(b"{not json").decode() + "\r\n",
             MARKER + base64.b64encode(b"[1, 2]").decode() + "\r\n",
             MARKER + base64.b64encode(b'{"codepage": 437}').decode() + "\r\n",
-            MARKER + base64.b64encode(b'{"codepage": "437", "results": []}').decode() + "\r\n",
-            MARKER + base64.b64encode(b'{"codepage": 437, "results": 3}').decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": 437, "results": []}').decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": "437", "results": [], "files": []}').decode() + "\r\n",
+            MARKER + base64.b64encode(b'{"codepage": 437, "results": 3, "files": []}').decode() + "\r\n",
+            reply([result()] * 2, files=3),
+            reply([result()] * 2, files=[{"path": "C:\\not-asked.ipsec", "error": "gone"}]),
+            reply([result()] * 2, files=["C:\\x"]),
+            reply([result()] * 2, files=[{"path": None, "error": "gone"}]),
             reply([{"rc": "0", "stdout": "", "stderr": ""}] * 2),
             reply([{"rc": 0, "stdout": "***", "stderr": ""}] * 2),
             reply([{"rc": 0, "stderr": ""}] * 2),
@@ -221,6 +230,70 @@ class TestBrokenReplies:
         with pytest.raises(TransportError, match="no reason to stop early"):
             parse_batch_output(stopping, 0, reply([result()]), "")
         assert len(parse_batch_output(stopping, 0, reply([result(rc=1)]), "")) == 1
+
+
+class TestFilePreconditions:
+    def test_files_travel_in_the_request_before_the_commands(self) -> None:
+        calls: list = []
+        runner = NetshRunner(host(echo, calls=calls))
+        runner.run_batch(SHOW, stop_on_error=True, files=["C:\\backup.ipsec"])
+        assert calls == [{"stop_on_error": True, "files": ["C:\\backup.ipsec"], "commands": [join_c(argv) for argv in SHOW]}]
+        assert list(calls[0]) == ["stop_on_error", "files", "commands"]
+
+    def test_a_file_the_host_cannot_open_runs_nothing(self) -> None:
+        ran: list = []
+        runner = NetshRunner(host(lambda command: ran.append(command) or echo(command)))
+        with pytest.raises(FilesUnreadable) as caught:
+            runner.run_batch(SHOW, stop_on_error=True, files=["C:\\ok.ipsec", "missing.ipsec"])
+        assert caught.value.failures == (("missing.ipsec", "Could not find file 'missing.ipsec'."),)
+        assert str(caught.value) == "the host cannot read 'missing.ipsec': Could not find file 'missing.ipsec'.; nothing was run"
+        assert ran == [] and runner.round_trips == 1
+
+    def test_a_lone_failure_object_is_a_list_of_one(self) -> None:
+        request = BatchRequest(SHOW, stop_on_error=False, files=["a.ipsec"])
+        with pytest.raises(FilesUnreadable) as caught:
+            parse_batch_output(request, 0, reply([], files={"path": "a.ipsec", "error": None}), "")
+        assert caught.value.failures == (("a.ipsec", ""),)
+        assert "'a.ipsec': cannot be opened" in str(caught.value)
+
+    def test_a_file_must_be_a_string_without_nul(self) -> None:
+        with pytest.raises(TypeError):
+            BatchRequest(SHOW, stop_on_error=False, files=[3])
+        with pytest.raises(ValueError):
+            BatchRequest(SHOW, stop_on_error=False, files=["a\0b"])
+
+    def test_a_write_marks_the_runner_before_it_is_sent(self) -> None:
+        def broken(command_line: str, stdin: bytes) -> tuple[int, str, str]:
+            raise ConnectionResetError("cut off")
+
+        runner = NetshRunner(broken)
+        with pytest.raises(ConnectionResetError):
+            runner.run_batch(SHOW, stop_on_error=False)
+        assert runner.write_pending is False and runner.last_write == ()
+        with pytest.raises(ConnectionResetError):
+            runner.run_batch(WRITES, stop_on_error=True)
+        assert runner.write_pending is True and runner.wrote is False
+        assert runner.last_write == tuple(tuple(argv) for argv in WRITES)
+
+    def test_an_answered_write_is_no_longer_pending(self) -> None:
+        runner = NetshRunner(host(echo))
+        runner.run_batch(WRITES, stop_on_error=True)
+        assert runner.write_pending is False and runner.wrote is True
+        with pytest.raises(FilesUnreadable):
+            runner.run_batch(WRITES, stop_on_error=True, files=["missing.ipsec"])
+        assert runner.write_pending is False
+
+    def test_a_write_that_ran_nothing_wrote_nothing(self) -> None:
+        runner = NetshRunner(host(echo))
+        with pytest.raises(FilesUnreadable):
+            runner.run_batch(WRITES, stop_on_error=True, files=["missing.ipsec"])
+        assert runner.write_pending is False and runner.wrote is False
+
+    def test_an_unreadable_answer_leaves_the_write_pending(self) -> None:
+        runner = NetshRunner(lambda command_line, stdin: (0, "no marker here", ""))
+        with pytest.raises(TransportError):
+            runner.run_batch(WRITES, stop_on_error=True)
+        assert runner.write_pending is True
 
 
 WRITES = [
@@ -350,6 +423,7 @@ class TestRequest:
         assert stdin.endswith("\r\n") and "\r\n" not in stdin[:-2] and "\n" not in stdin[:-2]
         assert json.loads(base64.b64decode(stdin).decode("utf-8")) == {
             "stop_on_error": True,
+            "files": [],
             "commands": [join_c(argv)],
         }
 

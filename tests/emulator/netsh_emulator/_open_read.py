@@ -1,0 +1,83 @@
+"""The bootstrap's file precondition: what ``[IO.File]::OpenRead($n).Dispose()`` reports for a path.
+
+Contract::
+
+    open_read_error(path) -> None | str
+
+None when the file opens for reading (it is closed again at once); otherwise the text of ``"$_"``
+in the bootstrap's ``catch``: the error record as a string, which is its exception's message.
+PowerShell wraps an exception thrown by a .NET method in a ``MethodInvocationException`` whose
+message is ``Exception calling "OpenRead" with "1" argument(s): "<the .NET message>"``.
+
+The path is opened as given, so a relative path resolves against the current directory of the
+process (.NET resolves it against ``Environment.CurrentDirectory``, the process's, not PowerShell's
+``Get-Location``; the netsh processes the bootstrap starts inherit the same directory, which is why
+``importpolicy file=`` in the emulator opens its path the same way). The messages name the full
+path, as .NET Framework's ``FileStream`` does when the caller may discover it (full trust).
+
+.NET Framework 4.x messages used (mscorlib resources, raised by ``__Error.WinIOError`` and
+``Path.NormalizePath``; general knowledge of the reference source, not checked on a host, A-60):
+
+====================================== =============================================================
+missing file, its directory exists     ``Could not find file '<full path>'.``
+missing directory (or a file in the    ``Could not find a part of the path '<full path>'.``
+way)
+a directory, or no read permission     ``Access to the path '<full path>' is denied.``
+empty path                             ``Empty path name is not legal.``
+only whitespace                        ``The path is not of a legal form.``
+``" < > |`` or a control character     ``Illegal characters in path.``
+name too long                          ``The specified path, file name, or both are too long. ...``
+anything else                          the operating system's error text (emulator choice)
+====================================== =============================================================
+
+A file locked by another process (``The process cannot access the file ... because it is being
+used by another process.``) is not emulated.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+
+_ILLEGAL_PATH_CHARACTERS = frozenset('"<>|') | frozenset(chr(code) for code in range(32))
+_PATH_TOO_LONG = ("The specified path, file name, or both are too long. The fully qualified file name must be "
+                  "less than 260 characters, and the directory name must be less than 248 characters.")
+
+
+def open_read_error(path: str) -> str | None:
+    """``"$_"`` after ``[IO.File]::OpenRead(path)`` failed, or None when it opened."""
+    message = _argument_error(path)
+    if message is None:
+        try:
+            with open(path, "rb"):
+                pass
+        except OSError as exc:
+            message = io_error_message(path, exc)
+    if message is None:
+        return None
+    return f'Exception calling "OpenRead" with "1" argument(s): "{message}"'
+
+
+def _argument_error(path: str) -> str | None:
+    """The ``ArgumentException`` .NET throws before it asks the file system, or None."""
+    if path == "":
+        return "Empty path name is not legal."
+    if any(character in _ILLEGAL_PATH_CHARACTERS for character in path):
+        return "Illegal characters in path."
+    if path.strip() == "":
+        return "The path is not of a legal form."
+    return None
+
+
+def io_error_message(path: str, error: OSError) -> str:
+    """The .NET message for the operating system's *error* while opening *path* (see the table above)."""
+    full = os.path.abspath(path)
+    if error.errno == errno.ENOENT and os.path.isdir(os.path.dirname(full)):
+        return f"Could not find file '{full}'."
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return f"Could not find a part of the path '{full}'."
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EISDIR):
+        return f"Access to the path '{full}' is denied."
+    if error.errno == errno.ENAMETOOLONG:
+        return _PATH_TOO_LONG
+    return f"{error.strerror or error}."
