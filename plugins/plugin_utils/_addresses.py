@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ._errors import InvalidInput
+from ._numbers import is_decimal
 
 
 class AddressKind(enum.Enum):
@@ -81,6 +82,7 @@ class Endpoint:
         if word in SERVER_TYPES:
             _require_no_mask(mask, field, "a server type")
             return cls(AddressKind.SERVER, word)
+        refuse_zone_index(word, field, text)
         if "/" in word:
             if mask is not None:
                 raise InvalidInput(f"{field}_mask", mask, "give the mask either as /nn on the address or as a mask, not both")
@@ -137,10 +139,27 @@ ME = Endpoint(AddressKind.ME)
 
 
 def _ip_or_none(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address ``text`` spells, or ``None``; never one with a zone index (see :func:`refuse_zone_index`)."""
+    if "%" in text:
+        return None
     try:
         return ipaddress.ip_address(text)
     except ValueError:
         return None
+
+
+def refuse_zone_index(text: str, field: str, original: object) -> None:
+    """Refuse an IPv6 address with a zone index (``fe80::1%eth0``): Python's ``ipaddress`` takes one,
+    netsh's address syntax has none (SYNTAX.md §3.1), so it would be refused half-way through a write.
+
+    ``text`` may be an address, a range ``a-b`` or ``address/prefix``.
+
+    Raises:
+        InvalidInput: naming ``field`` and ``original``.
+    """
+    for part in text.replace("/", "-").split("-"):
+        if "%" in part and _ip_or_none(part.partition("%")[0]) is not None:
+            raise InvalidInput(field, original, "an IPv6 zone index (the %... after the address) cannot be given to netsh: leave it out")
 
 
 def _ip_endpoint(literal, mask: object, field: str, original: str) -> Endpoint:
@@ -175,7 +194,7 @@ def _prefix_from_mask(mask: object, field: str) -> int:
     if isinstance(mask, bool):
         raise InvalidInput(field, mask, "expected a dotted IPv4 mask or a prefix length 0-32")
     text = str(mask).strip()
-    if text.isdigit():
+    if is_decimal(text):
         prefix = int(text)
         if prefix > 32:
             raise InvalidInput(field, mask, "a prefix length must be 0-32")
@@ -203,4 +222,4 @@ def _is_hostname(word: str) -> bool:
     return all(_HOSTNAME_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
 
 
-__all__ = ["ANY", "ME", "SERVER_TYPES", "AddressKind", "Endpoint"]
+__all__ = ["ANY", "ME", "SERVER_TYPES", "AddressKind", "Endpoint", "refuse_zone_index"]

@@ -20,8 +20,12 @@ from collections.abc import Iterable, Mapping
 
 import yaml
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.loader import fragment_loader as _FRAGMENT_LOADER
 from ansible.utils.plugin_docs import add_fragments
+
+from ._errors import InvalidInput
+from ._numbers import whole_number
 
 # Option keys that mean the same in module documentation and in an argument spec. Everything else
 # (description, version_added, notes, the version_added_collection add_fragments inserts, ...)
@@ -50,8 +54,8 @@ def argument_spec_from_doc(
     (a list, or a comma-separated string) is merged first with ansible-core's own ``add_fragments``,
     loading fragments through ``fragment_loader`` (default: ansible-core's plugin loader, which finds
     ``lockdown.ipsec.<name>`` once Ansible's collection loader is installed). Each option keeps
-    ``type``, ``required``, ``default``, ``choices`` (a documented ``{choice: description}`` mapping
-    becomes the list of its keys), ``elements``, ``aliases`` and ``no_log`` as written; its
+    ``type`` and ``elements`` (``int`` becomes :func:`~._numbers.whole_number`), ``required``, ``default``, ``choices``
+    (a documented ``{choice: description}`` mapping becomes the list of its keys), ``elements``, ``aliases`` and ``no_log`` as written; its
     ``suboptions`` become ``options``, recursively; an option named in ``no_log_names`` gets
     ``no_log: True`` at any depth. All values come back as plain Python types (no YAML or
     data-tagging subclasses). ``source`` is the file the documentation comes from; it names it in
@@ -94,6 +98,20 @@ def module_argument_spec(module_name: str) -> dict:
     return copy.deepcopy(_cached_module_spec(module_name))
 
 
+def validated_option(module_name: str, option: str, value: object, *, source: str) -> object:
+    """``value`` checked and completed as option ``option`` of ``lockdown.ipsec.<module_name>`` would
+    be in a task (types, choices, unknown keys, defaults), for data that does not come from a task.
+
+    Raises:
+        InvalidInput: at ``source`` (e.g. the file the value comes from), with the argument spec's messages.
+    """
+    spec = {option: module_argument_spec(module_name)[option]}
+    result = ArgumentSpecValidator(spec).validate({option: value})
+    if result.error_messages:
+        raise InvalidInput(source, option, "; ".join(result.error_messages))
+    return result.validated_parameters[option]
+
+
 @functools.lru_cache(maxsize=None)
 def _cached_module_spec(module_name: str) -> dict:
     stub = importlib.import_module(f"{_MODULES_PACKAGE}.{module_name}")
@@ -111,6 +129,10 @@ def _options_spec(options: object, no_log_names: frozenset[str], source: str, pa
         if not isinstance(option, Mapping):
             raise ValueError(f"{source}: option {path} must be a mapping, got {type(option).__name__}")
         entry = {key: _plain(option[key]) for key in _SPEC_KEYS if key in option}
+        for key in ("type", "elements"):
+            if entry.get(key) == "int":
+                # Only ASCII digits make a number (Ansible's own int type reads '٨٠' as 80).
+                entry[key] = whole_number
         if isinstance(entry.get("choices"), dict):
             entry["choices"] = list(entry["choices"])
         if name in no_log_names:
@@ -133,4 +155,4 @@ def _plain(value: object) -> object:
     return value
 
 
-__all__ = ["SECRET_OPTION_NAMES", "argument_spec_from_doc", "module_argument_spec"]
+__all__ = ["SECRET_OPTION_NAMES", "argument_spec_from_doc", "module_argument_spec", "validated_option"]

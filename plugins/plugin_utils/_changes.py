@@ -17,6 +17,40 @@ from ._model import DefaultResponseRule, Filter, FilterAction, FilterList, Polic
 
 
 @dataclass(frozen=True)
+class RenameFilterList:
+    """``set filterlist name=X newname=Y`` [S1]: the same list under a name that differs in case only
+    (A-31); rules that use the list follow it (they refer to it, not to its name)."""
+
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class RenameFilterAction:
+    """``set filteraction name=X newname=Y`` [S1], as :class:`RenameFilterList`."""
+
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class RenamePolicy:
+    """``set policy name=X newname=Y`` [S1], as :class:`RenameFilterList`."""
+
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True)
+class RenameRule:
+    """``set rule name=X policy=P newname=Y`` [S1], as :class:`RenameFilterList`."""
+
+    policy: str
+    name: str
+    new_name: str
+
+
+@dataclass(frozen=True)
 class AddFilterList:
     """``add filterlist``: create an empty list (its filters follow as :class:`AddFilter`)."""
 
@@ -141,6 +175,7 @@ class DeleteRule:
 
 # Every change type; ``Union`` rather than ``|`` keeps this importable on the oldest controller Python.
 Change = Union[
+    RenameFilterList, RenameFilterAction, RenamePolicy, RenameRule,
     AddFilterList, SetFilterList, DeleteFilterList, AddFilter, DeleteFilter,
     AddFilterAction, SetFilterAction, DeleteFilterAction,
     AddPolicy, SetPolicy, DeletePolicy, AssignPolicy, SetDefaultRule,
@@ -160,6 +195,10 @@ __all__ = [
     "DeleteFilterList",
     "DeletePolicy",
     "DeleteRule",
+    "RenameFilterAction",
+    "RenameFilterList",
+    "RenamePolicy",
+    "RenameRule",
     "SetDefaultRule",
     "SetFilterAction",
     "SetFilterList",

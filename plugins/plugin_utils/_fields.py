@@ -21,6 +21,7 @@ from typing import Callable
 from ._addresses import AddressKind, Endpoint
 from ._labels import ANY, ANY_ADDRESS, MY_ADDRESS, NO, NONE, YES, Language
 from ._methods import AuthKind, AuthMethod, main_mode_method, quick_mode_method
+from ._numbers import is_decimal
 from ._model import PROTOCOL_NAMES, PROTOCOL_NUMBERS, Action, ConnectionType
 
 Reader = Callable[[str, Language], object]
@@ -68,7 +69,7 @@ def read_bool(text: str, language: Language) -> bool:
 
 
 def read_count(text: str, language: Language) -> int:
-    if not text.isdigit():
+    if not is_decimal(text):
         raise ValueError("expected a whole number")
     return int(text)
 
@@ -76,7 +77,7 @@ def read_count(text: str, language: Language) -> int:
 def read_minutes(text: str, language: Language) -> int:
     # "Polling Interval: 180 minutes" [S5]; the unit word is printed in English only as far as known.
     number, dummy, unit = text.partition(" ")
-    if not number.isdigit() or unit != "minutes":
+    if not is_decimal(number) or unit != "minutes":
         raise ValueError("expected '<number> minutes'")
     return int(number)
 
@@ -85,7 +86,7 @@ def read_protocol(text: str, language: Language) -> int:
     value = language.english_value(text)
     if value.lower() in PROTOCOL_NUMBERS:
         return PROTOCOL_NUMBERS[value.lower()]
-    if value.isdigit() and int(value) <= 255:
+    if is_decimal(value) and int(value) <= 255:
         return int(value)
     raise ValueError("expected ANY, ICMP, TCP, UDP, RAW or a protocol number")
 
@@ -94,7 +95,7 @@ def read_port(text: str, language: Language) -> int:
     value = language.english_value(text)
     if value == ANY:
         return 0
-    if value.isdigit() and int(value) <= 65535:
+    if is_decimal(value) and int(value) <= 65535:
         return int(value)
     raise ValueError("expected ANY or a port number")
 

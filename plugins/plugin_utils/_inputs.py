@@ -30,11 +30,12 @@ A pre-shared key never appears in an error: its value is shown as ``********``.
 from __future__ import annotations
 
 import ipaddress
+import re
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any, Iterator, Mapping, Sequence
 
-from ._addresses import Endpoint
+from ._addresses import Endpoint, refuse_zone_index
 from ._errors import InvalidInput
 from ._methods import AuthKind, AuthMethod, main_mode_method, quick_mode_method
 from ._model import (
@@ -46,6 +47,7 @@ from ._model import (
     Filter,
     FilterAction,
     FilterList,
+    MAX_MINUTES,
     Policy,
     Rule,
     Store,
@@ -54,6 +56,8 @@ from ._model import (
     port_number,
     protocol_number,
 )
+from ._names import name_key, same_name
+from ._numbers import check_number, is_decimal
 from ._predict import with_defaults
 from ._render import REDACTED
 
@@ -80,6 +84,10 @@ FILTER_DEFAULTS: Mapping[str, object] = {
 DEFAULT_RULE_CREATED_ACTIVATE = False
 
 _AUTH_KEYS = ("kerberos", "pre_shared_key", "root_ca")
+
+# netsh takes a root CA as one value, "<certificate> certmap:(yes|no) excludecaname:(yes|no)" [S2][S3],
+# so a certificate name holding such a word would be read as the option (or the option twice).
+_ROOT_CA_OPTION = re.compile(r"(?:^|\s)((?:certmap|excludecaname):\S*)", re.IGNORECASE)
 
 
 @contextmanager
@@ -130,10 +138,21 @@ def _flag(params: Mapping[str, Any], key: str) -> bool | None:
 
 
 def _count(params: Mapping[str, Any], key: str) -> int | None:
+    """A whole number from 0 to netsh's largest (:data:`~._numbers.MAX_NUMBER`), or ``None``."""
     value = _get(params, key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-        raise InvalidInput(key, value, "expected a whole number of 0 or more")
-    return value
+    return None if value is None else check_number(key, value)
+
+
+def _minutes(params: Mapping[str, Any], key: str) -> int | None:
+    """Minutes from 1 to :data:`~._model.MAX_MINUTES`, or ``None``: the store keeps them as 32-bit
+    seconds and reads 0 as the default (GPIPSEC.md §3.1, §3.2), so 0 would never read back."""
+    value = _get(params, key)
+    if value is None:
+        return None
+    try:
+        return check_number(key, value, low=1, high=MAX_MINUTES)
+    except InvalidInput as error:
+        raise InvalidInput(key, value, f"{error.reason} minutes: Windows keeps them as 32-bit seconds, and 0 means its default") from None
 
 
 def _choice(params: Mapping[str, Any], key: str, enum_type):
@@ -169,7 +188,7 @@ def _port_span(value: object, path: str) -> range:
     if isinstance(value, str) and "-" in value:
         low_text, dummy, high_text = value.partition("-")
         low_text, high_text = low_text.strip(), high_text.strip()
-        if not (low_text.isdigit() and high_text.isdigit()):
+        if not (is_decimal(low_text) and is_decimal(high_text)):
             raise InvalidInput(path, value, "expected a port number 0-65535, any, or a range a-b of two port numbers")
         low, high = int(low_text), int(high_text)
         if low < 1 or high > 65535:
@@ -352,6 +371,13 @@ def _auth_method(entry: object) -> AuthMethod:
             raise InvalidInput("pre_shared_key", REDACTED, error.reason) from None  # never echo a key
         return AuthMethod(AuthKind.PRESHARED_KEY, key)
     root_ca = check_text("root_ca", entry["root_ca"], allow_empty=False)
+    option = _ROOT_CA_OPTION.search(root_ca)
+    if option:
+        raise InvalidInput(
+            "root_ca", root_ca,
+            f"must be the certificate name only: {option.group(1)!r} is written by the collection from the certmap and "
+            "exclude_ca_name options (netsh reads it from the end of the same quoted value)",
+        )
     flags = {}
     for flag in ("certmap", "exclude_ca_name"):
         value = entry.get(flag)
@@ -384,6 +410,7 @@ def _tunnel(params: Mapping[str, Any]) -> str | None:
     value = _text(params, "tunnel")
     if not value:
         return value
+    refuse_zone_index(value, "tunnel", value)
     try:
         return ipaddress.ip_address(value).compressed
     except ValueError:
@@ -420,11 +447,17 @@ def _rules(value: object, path: str, *, fill_defaults: bool) -> tuple[Rule, ...]
     for index, entry in enumerate(entries):
         with _at(f"{path}[{index}]"):
             rule = _rule(entry, fill_defaults=fill_defaults)
-            if rule.name in seen:
-                raise InvalidInput("name", rule.name, f"rule names must be unique within a policy ({path}[{seen[rule.name]}] has it too)")
-        seen[rule.name] = index
+            _check_unique(rule.name, seen, path, "rule names must be unique within a policy")
+        seen[name_key(rule.name)] = index
         rules.append(rule)
     return tuple(rules)
+
+
+def _check_unique(name: str, seen: Mapping[str, int], path: str, what: str) -> None:
+    """Refuse ``name`` when an earlier entry (``seen``: name key -> index) has it, in any case (A-31)."""
+    earlier = seen.get(name_key(name))
+    if earlier is not None:
+        raise InvalidInput("name", name, f"{what}, and Windows ignores case in names ({path}[{earlier}] has it too)")
 
 
 def _default_rule(value: object, *, fill_defaults: bool) -> DefaultResponseRule | None:
@@ -474,10 +507,10 @@ def policy_from(params: Mapping[str, Any], *, fill_defaults: bool) -> Policy:
         description=description,
         rules=rules,
         default_rule=default_rule,
-        polling_interval=_count(params, "polling_interval"),
+        polling_interval=_minutes(params, "polling_interval"),
         mmpfs=mmpfs,
         qm_per_mm=qm_per_mm,
-        mm_lifetime=_count(params, "mm_lifetime"),
+        mm_lifetime=_minutes(params, "mm_lifetime"),
         mm_security_methods=_methods(params, "mm_security_methods", main_mode_method),
     )
     return replace(with_defaults(policy), assigned=None) if fill_defaults else policy
@@ -507,9 +540,8 @@ def _objects(config: Mapping[str, Any], key: str, build, *, fill_defaults: bool,
         with _at(f"{key}[{index}]"):
             fill = fill_defaults if existing is None else _get(_mapping(entry, ""), "name") not in existing
             obj = build(entry, fill_defaults=fill)
-            if obj.name in seen:
-                raise InvalidInput("name", obj.name, f"names must be unique ({key}[{seen[obj.name]}] has it too)")
-        seen[obj.name] = index
+            _check_unique(obj.name, seen, key, "names must be unique")
+        seen[name_key(obj.name)] = index
         objects.append(obj)
     return objects
 
@@ -553,8 +585,23 @@ def store_from_config(config: Mapping[str, Any] | None, *, fill_defaults: bool, 
         policies = _objects(config, "policies", policy_from, fill_defaults=fill_defaults,
                             existing=None if existing is None else existing.policies)
     if assigned is not None:
-        policies = [replace(policy, assigned=policy.name == assigned) for policy in policies]
+        policies = [replace(policy, assigned=same_name(policy.name, assigned)) for policy in policies]
     return Store.of(filter_lists=filter_lists, filter_actions=filter_actions, policies=policies)
+
+
+def complete_store_from_config(config: Mapping[str, Any]) -> Store:
+    """The complete store that ``config`` describes: every object with every field (defaults filled)
+    and every policy assigned or not, as a structured backup describes a whole store.
+
+    Raises:
+        InvalidInput: as :func:`store_from_config`; at ``config.assigned`` when it names a policy that
+            ``config`` does not define (a complete store cannot assign one it lacks).
+    """
+    store = store_from_config(config, fill_defaults=True)
+    assigned = assignment_from(config) or ""
+    if assigned and assigned not in store.policies:
+        raise InvalidInput("config.assigned", assigned, "names no policy of the backup")
+    return with_assignment(store, Store(), assigned=assigned)
 
 
 def with_assignment(want: Store, have: Store, *, assigned: str | None, field: str = "config.assigned") -> Store:
@@ -580,15 +627,16 @@ def with_assignment(want: Store, have: Store, *, assigned: str | None, field: st
     """
     if assigned is None:
         return want
-    policies = {name: replace(policy, assigned=name == assigned) for name, policy in want.policies.items()}
-    if assigned and assigned not in policies:
-        if assigned not in have.policies:
+    policies = {name_key(name): replace(policy, assigned=same_name(name, assigned)) for name, policy in want.policies.items()}
+    if assigned and name_key(assigned) not in policies:
+        host = have.policies.get(assigned)
+        if host is None:
             raise InvalidInput(field, assigned, "names no policy: it is neither defined in this task nor on the host")
-        policies[assigned] = Policy(assigned, assigned=True)
+        policies[name_key(assigned)] = Policy(host.name, assigned=True)  # the host's spelling: no rename
     if not assigned:
         for name, policy in have.policies.items():
-            if policy.assigned and name not in policies:
-                policies[name] = Policy(name, assigned=False)
+            if policy.assigned and name_key(name) not in policies:
+                policies[name_key(name)] = Policy(name, assigned=False)
     return replace(want, policies=Store.of(policies=policies.values()).policies)
 
 
@@ -618,7 +666,7 @@ def assign_from(params: Mapping[str, Any], *, have: Store) -> Store:
         return with_assignment(Store(), have, assigned="", field="name")
     policy = have.policies.get(name)
     if policy is not None and policy.assigned:
-        return Store.of(policies=[Policy(name, assigned=False)])
+        return Store.of(policies=[Policy(policy.name, assigned=False)])
     return Store()
 
 
@@ -628,6 +676,7 @@ __all__ = [
     "MAX_FILTERS_PER_ENTRY",
     "assign_from",
     "assignment_from",
+    "complete_store_from_config",
     "expand_filters",
     "filter_action_from",
     "filter_list_from",

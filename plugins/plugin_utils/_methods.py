@@ -30,8 +30,10 @@ _HASH = {"md5": "MD5", "sha1": "SHA1"}
 _QM = re.compile(
     r"^(?:(?P<ah>ah\[(?P<hash>[a-z0-9]+)\])(?P<plus>\+)?)?"
     r"(?P<esp>esp\[(?P<conf>[a-z0-9]+),(?P<auth>[a-z0-9]+)\])?"
-    r"(?::(?P<kb>\d+)k(?:/(?P<sec>\d+)s)?|:(?P<sec_only>\d+)s)?$"
+    r"(?::(?P<kb>[0-9]+)k(?:/(?P<sec>[0-9]+)s)?|:(?P<sec_only>[0-9]+)s)?$"
 )
+# A quick-mode lifetime is a 32-bit count of kilobytes or seconds, and 0 is refused (A-62).
+MAX_LIFETIME = 2**32 - 1
 _MM = re.compile(r"^(?P<conf>[a-z0-9]+)-(?P<hash>[a-z0-9]+)-(?P<group>[0-9]+)$")
 
 
@@ -39,7 +41,8 @@ def quick_mode_method(text: object, *, field: str = "qm_security_methods") -> st
     """Return the canonical spelling of one quick-mode method, e.g. ``ESP[3DES,SHA1]:100000k/3600s``.
 
     Raises:
-        InvalidInput: when ``text`` is not one of the documented forms.
+        InvalidInput: when ``text`` is not one of the documented forms, or a lifetime is 0 or above
+            :data:`MAX_LIFETIME`.
     """
     match = _QM.match(str(text).strip().lower()) if isinstance(text, str) else None
     if not match or not (match["ah"] or match["esp"]) or bool(match["plus"]) != bool(match["ah"] and match["esp"]):
@@ -55,6 +58,9 @@ def quick_mode_method(text: object, *, field: str = "qm_security_methods") -> st
         parts.append(f"ESP[{conf},{auth}]")
     method = "+".join(parts)
     seconds = match["sec"] or match["sec_only"]
+    for value, unit in ((match["kb"], "kilobytes"), (seconds, "seconds")):
+        if value is not None and not 1 <= int(value) <= MAX_LIFETIME:
+            raise InvalidInput(field, text, f"a lifetime in {unit} must be from 1 to {MAX_LIFETIME}")
     lifetimes = "/".join(f"{int(value)}{unit}" for value, unit in ((match["kb"], "k"), (seconds, "s")) if value)
     return f"{method}:{lifetimes}" if lifetimes else method
 
@@ -114,4 +120,4 @@ class AuthMethod:
 
 KERBEROS = AuthMethod(AuthKind.KERBEROS)
 
-__all__ = ["KERBEROS", "AuthKind", "AuthMethod", "main_mode_method", "quick_mode_method"]
+__all__ = ["KERBEROS", "MAX_LIFETIME", "AuthKind", "AuthMethod", "main_mode_method", "quick_mode_method"]

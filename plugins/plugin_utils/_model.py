@@ -23,18 +23,22 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Iterable, Mapping
 
 from ._addresses import AddressKind, Endpoint
 from ._errors import InvalidInput
 from ._methods import AuthKind, AuthMethod
+from ._names import NameMap, name_key, same_name
+from ._numbers import MAX_NUMBER, check_number, is_decimal
 
 # "ANY | ICMP | TCP | UDP | RAW | <integer>" [S2][S3]; RAW is IP protocol 255 (A-08).
 PROTOCOL_NUMBERS = {"any": 0, "icmp": 1, "tcp": 6, "udp": 17, "raw": 255}
 PROTOCOL_NAMES = {number: name.upper() for name, number in PROTOCOL_NUMBERS.items()}
 PORT_PROTOCOLS = (6, 17)  # "If you specify a port, acceptable value is TCP or UDP." [S3]
 DEFAULT_POLLING_INTERVAL = 180  # minutes; a policy created without it shows 180 [S5]
+# pollinginterval and mmlifetime are minutes on netsh's command line, which the store keeps as 32-bit
+# seconds, 0 meaning the default (GPIPSEC.md §3.1, §3.2; A-61).
+MAX_MINUTES = (2**32 - 1) // 60
 
 
 class Action(enum.Enum):
@@ -101,7 +105,7 @@ def protocol_number(value: object, *, field_name: str = "protocol") -> int:
     text = str(value).strip().lower()
     if text in PROTOCOL_NUMBERS:
         return PROTOCOL_NUMBERS[text]
-    if text.isdigit() and int(text) <= 255:
+    if is_decimal(text) and int(text) <= 255:
         return int(text)
     raise InvalidInput(field_name, value, "expected any, icmp, tcp, udp, raw or a number 0-255")
 
@@ -113,7 +117,7 @@ def port_number(value: object, *, field_name: str) -> int:
     text = str(value).strip().lower()
     if text == "any":
         return 0
-    if text.isdigit() and int(text) <= 65535:
+    if is_decimal(text) and int(text) <= 65535:
         return int(text)
     raise InvalidInput(field_name, value, "expected a port number 0-65535 or any")
 
@@ -333,44 +337,34 @@ class Policy:
         if self.description is not None:
             check_text("description", self.description, allow_empty=True)
         if self.rules is not None:
-            names = [rule.name for rule in self.rules]
-            duplicates = sorted({name for name in names if names.count(name) > 1})
-            if duplicates:
-                raise InvalidInput("rules", duplicates[0], "rule names must be unique within a policy")
-            object.__setattr__(self, "rules", tuple(sorted(self.rules, key=lambda rule: rule.name)))
+            # Unique within the policy, ignoring case as Windows does (A-31); NameMap sorts them too.
+            object.__setattr__(self, "rules", tuple(NameMap(self.rules, kind="rules").values()))
         if self.mmpfs and self.qm_per_mm not in (None, 1):
             raise InvalidInput("qm_per_mm", self.qm_per_mm, "must be 1 (or unset) when mmpfs is on: netsh forces it to 1")
         if self.mmpfs and self.qm_per_mm is None:
             object.__setattr__(self, "qm_per_mm", 1)
-        for name in ("polling_interval", "qm_per_mm", "mm_lifetime"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-                raise InvalidInput(name, value, "expected a whole number of 0 or more")
+        # What a store can hold (what a task may ask for is narrower, see _inputs.policy_from).
+        for name, high in (("polling_interval", MAX_MINUTES), ("qm_per_mm", MAX_NUMBER), ("mm_lifetime", MAX_MINUTES)):
+            if getattr(self, name) is not None:
+                check_number(name, getattr(self, name), high=high)
 
     def rule(self, name: str) -> Rule | None:
-        """The rule called ``name``, or ``None``."""
-        return next((rule for rule in self.rules or () if rule.name == name), None)
-
-
-def _keyed(objects: Iterable, kind: str) -> Mapping:
-    keyed: dict = {}
-    for item in sorted(objects, key=lambda obj: obj.name):
-        if item.name in keyed:
-            raise InvalidInput(kind, item.name, "names must be unique")
-        keyed[item.name] = item
-    return MappingProxyType(keyed)
+        """The rule called ``name`` in any case (A-31), or ``None``."""
+        key = name_key(name)
+        return next((rule for rule in self.rules or () if name_key(rule.name) == key), None)
 
 
 @dataclass(frozen=True)
 class Store:
     """A whole policy store (or a desired subset of one), keyed by name in sorted order.
 
-    Build it with :meth:`of`, which checks that names are unique.
+    The three mappings are :class:`~._names.NameMap`: a name finds its object in any case, as on
+    Windows (A-31). Build a store with :meth:`of`, which checks that names are unique in that sense.
     """
 
-    filter_lists: Mapping[str, FilterList] = field(default_factory=lambda: MappingProxyType({}))
-    filter_actions: Mapping[str, FilterAction] = field(default_factory=lambda: MappingProxyType({}))
-    policies: Mapping[str, Policy] = field(default_factory=lambda: MappingProxyType({}))
+    filter_lists: Mapping[str, FilterList] = field(default_factory=NameMap)
+    filter_actions: Mapping[str, FilterAction] = field(default_factory=NameMap)
+    policies: Mapping[str, Policy] = field(default_factory=NameMap)
 
     @classmethod
     def of(
@@ -383,12 +377,12 @@ class Store:
         """Build a store from objects.
 
         Raises:
-            InvalidInput: when two objects of one kind share a name.
+            InvalidInput: when two objects of one kind share a name, in any case.
         """
         return cls(
-            filter_lists=_keyed(filter_lists, "filter_lists"),
-            filter_actions=_keyed(filter_actions, "filter_actions"),
-            policies=_keyed(policies, "policies"),
+            filter_lists=NameMap(filter_lists, kind="filter_lists"),
+            filter_actions=NameMap(filter_actions, kind="filter_actions"),
+            policies=NameMap(policies, kind="policies"),
         )
 
     @property
@@ -402,13 +396,14 @@ class Store:
             (policy.name, rule)
             for policy in self.policies.values()
             for rule in policy.rules or ()
-            if (filter_list is not None and rule.filter_list == filter_list)
-            or (filter_action is not None and rule.filter_action == filter_action)
+            if (filter_list is not None and same_name(rule.filter_list, filter_list))
+            or (filter_action is not None and same_name(rule.filter_action, filter_action))
         )
 
 
 __all__ = [
     "DEFAULT_POLLING_INTERVAL",
+    "MAX_MINUTES",
     "PORT_PROTOCOLS",
     "PROTOCOL_NAMES",
     "PROTOCOL_NUMBERS",

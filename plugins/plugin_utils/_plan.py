@@ -17,7 +17,7 @@ prediction of check mode cannot disagree about them.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, Iterable, Iterator, List, Mapping, NamedTuple, Sequence, Tuple
 
 from ._changes import (
@@ -33,6 +33,10 @@ from ._changes import (
     DeleteFilterList,
     DeletePolicy,
     DeleteRule,
+    RenameFilterAction,
+    RenameFilterList,
+    RenamePolicy,
+    RenameRule,
     SetDefaultRule,
     SetFilterAction,
     SetFilterList,
@@ -41,7 +45,8 @@ from ._changes import (
 )
 from ._errors import InvalidInput, PlanError
 from ._model import Action, ConnectionType, DefaultResponseRule, Filter, FilterAction, FilterList, Policy, Rule, Store
-from ._predict import ACTION_SETTINGS, DEFAULT_RULE_SETTINGS, POLICY_SETTINGS, RULE_SETTINGS, overlay, with_defaults
+from ._names import name_key, spelled
+from ._predict import ACTION_SETTINGS, DEFAULT_RULE_SETTINGS, POLICY_SETTINGS, RULE_SETTINGS, overlay, predict, with_defaults
 
 
 class State(enum.Enum):
@@ -68,21 +73,29 @@ class Scope:
 
     Attributes:
         owner_prefix: when set, only filter lists, filter actions and policies whose names start with
-            it are created, changed or deleted (rules belong to their policy), in every state: the
-            desired store may not name an object outside it (rules may still *refer* to one).
-            Required by OVERRIDDEN and by DELETED with an empty desired store, which would otherwise
-            reach every object on the host. The empty string counts as missing.
+            it, in any case (A-31), are created, changed or deleted (rules belong to their policy), in
+            every state: the desired store may not name an object outside it (rules may still *refer*
+            to one). Required by OVERRIDDEN and by DELETED with an empty desired store, which would
+            otherwise reach every object on the host. The empty string counts as missing.
+        whole_store: the plan may reach every object without a prefix. Only for the collection's own
+            exact plans (:func:`plan_exact`: an undo, a restore), never from a user's options.
     """
 
     owner_prefix: str | None = None
+    whole_store: bool = False
 
     def owns(self, name: str) -> bool:
         """Whether ``name`` is in scope (everything is, without a prefix)."""
-        return not self.owner_prefix or name.startswith(self.owner_prefix)
+        return not self.owner_prefix or name_key(name).startswith(name_key(self.owner_prefix))
 
 
 class Phase(enum.IntEnum):
     """The order of a plan. Every change falls in exactly one phase; phases run in this order.
+
+    Renames come first (0): an object the desired state spells in another case is the same object
+    (A-31), renamed with ``newname=`` before any other command names it in its new spelling. A rename
+    changes no traffic (rules follow the object, not its name). Lists, actions and policies are
+    renamed before rules, whose commands name their policy.
 
     Dependencies first: a rule can only name a filter list and a filter action that exist, so lists
     and actions are created (1, 2) and policies created (2.5) before any rule is added, and lists and
@@ -128,6 +141,7 @@ class Phase(enum.IntEnum):
     deterministic.
     """
 
+    RENAMES = 5  # 0: RenameFilterList, RenameFilterAction, RenamePolicy, then RenameRule
     ACTIONS = 10  # 1: AddFilterAction; SetFilterAction that neither opens nor closes
     LISTS = 20  # 2: AddFilterList (empty); SetFilterList
     POLICIES = 25  # 2.5: AddPolicy; SetPolicy
@@ -238,6 +252,10 @@ def plan(have: Store, want: Store, *, state: State, scope: Scope = Scope()) -> T
             filter action would get quick-mode methods without negotiating, or negotiate without any.
     """
     check_scope(want, state, scope)
+    want = _spelled_as(want, have, renaming=state is not State.DELETED)
+    renames = [] if state is State.DELETED else _renames(have, want)
+    if renames:
+        have = predict(have, [step.change for step in renames])  # from here on, names are spelled as wanted
     doomed = _doomed(have, want, state, scope)
     applied = Store() if state is State.DELETED else want
     exact = state in (State.REPLACED, State.OVERRIDDEN)
@@ -246,6 +264,7 @@ def plan(have: Store, want: Store, *, state: State, scope: Scope = Scope()) -> T
     _check_references(have, applied, picture)
     usage = _usage(have, picture)
     steps: List[_Step] = [
+        *renames,
         *_action_steps(have, applied),
         *_list_steps(have, applied, exact, usage),
         *_policy_steps(have, applied, exact, picture),
@@ -254,6 +273,21 @@ def plan(have: Store, want: Store, *, state: State, scope: Scope = Scope()) -> T
     steps = _order_moves(steps, have, applied, exact, picture)
     steps.sort(key=lambda step: (step.phase, step.key))  # our own list; keys unique per phase
     return tuple(step.change for step in steps)
+
+
+def plan_exact(have: Store, target: Store) -> Tuple[Change, ...]:
+    """The changes that make the host hold exactly ``target``, a complete store (every field set: a
+    gathered store, or a structured backup): every object ``target`` lacks is deleted and every other
+    one made equal to ``target``'s, assignment included, in the order of :class:`Phase`.
+
+    This is how a write that failed part-way is undone and how a structured backup is restored. It is
+    :func:`plan` in state OVERRIDDEN over the whole store, which no user option can reach.
+
+    Raises:
+        PlanError: as :func:`plan`, e.g. when the default response rule would have to lose its
+            authentication methods, which netsh cannot do (A-38).
+    """
+    return plan(have, target, state=State.OVERRIDDEN, scope=Scope(whole_store=True))
 
 
 def exclusively_used(have: Store, policy: str) -> Tuple[Tuple[str, ...], Tuple[str, ...]]:
@@ -266,7 +300,7 @@ def exclusively_used(have: Store, policy: str) -> Tuple[Tuple[str, ...], Tuple[s
     target = have.policies.get(policy)
     if target is None:
         return (), ()
-    others = [rule for name, item in have.policies.items() if name != policy for rule in item.rules or ()]
+    others = [rule for name, item in have.policies.items() if name != target.name for rule in item.rules or ()]
     mine = target.rules or ()
     lists = {rule.filter_list for rule in mine} - {rule.filter_list for rule in others}
     actions = {rule.filter_action for rule in mine} - {rule.filter_action for rule in others}
@@ -298,6 +332,8 @@ def check_scope(want: Store, state: State, scope: Scope) -> None:
     Raises:
         PlanError: naming the object outside the owner prefix, or the missing prefix.
     """
+    if scope.whole_store:
+        return
     if not scope.owner_prefix and (state is State.OVERRIDDEN or (state is State.DELETED and _is_empty(want))):
         what = "overridden" if state is State.OVERRIDDEN else "deleted without naming any object"
         raise PlanError(f"state {what} needs an owner prefix: without one it would delete every object on the host")
@@ -305,6 +341,62 @@ def check_scope(want: Store, state: State, scope: Scope) -> None:
         for name in objects:
             if not scope.owns(name):
                 raise PlanError(f"{kind} {name!r} is outside the owner prefix {scope.owner_prefix!r} and cannot be managed in this scope")
+
+
+def _spelled_as(want: Store, have: Store, *, renaming: bool) -> Store:
+    """``want`` with every name spelled the way the plan must write it (A-31).
+
+    A rule's filter list and filter action take the spelling of the object they name: the desired
+    store's own, else the host's. With ``renaming`` the desired store's objects and rules keep their
+    spelling (:func:`_renames` brings the host's to it); without (DELETED), they take the host's, so
+    that ``p`` deletes the host's ``P``. Objects whose spelling is already right are kept as they are.
+    """
+    def named(item, host: Mapping):
+        name = item.name if renaming else spelled(host, item.name)
+        return item if name == item.name else replace(item, name=name)
+
+    def reference(name: str | None, wanted: Mapping, host: Mapping) -> str | None:
+        return name and spelled(wanted if name in wanted else host, name)
+
+    def rule(item: Rule) -> Rule:
+        lists = reference(item.filter_list, want.filter_lists, have.filter_lists)
+        actions = reference(item.filter_action, want.filter_actions, have.filter_actions)
+        return item if (lists, actions) == (item.filter_list, item.filter_action) else replace(item, filter_list=lists, filter_action=actions)
+
+    def policy(item: Policy) -> Policy:
+        item = named(item, have.policies)
+        rules = None if item.rules is None else tuple(rule(each) for each in item.rules)
+        return item if rules == item.rules else replace(item, rules=rules)
+
+    policies = [policy(item) for item in want.policies.values()]
+    lists = [named(item, have.filter_lists) for item in want.filter_lists.values()]
+    actions = [named(item, have.filter_actions) for item in want.filter_actions.values()]
+    unchanged = all(
+        new is old for new, old in zip([*policies, *lists, *actions], [*want.policies.values(), *want.filter_lists.values(), *want.filter_actions.values()])
+    )
+    return want if unchanged else Store.of(filter_lists=lists, filter_actions=actions, policies=policies)
+
+
+def _renames(have: Store, want: Store) -> List[_Step]:
+    """A rename for every object, and every rule of a given policy, that the host spells otherwise."""
+    steps: List[_Step] = []
+    kinds = (
+        (want.filter_lists, have.filter_lists, RenameFilterList),
+        (want.filter_actions, have.filter_actions, RenameFilterAction),
+        (want.policies, have.policies, RenamePolicy),
+    )
+    for rank, (wanted, present, rename) in enumerate(kinds):
+        for name in wanted:
+            old = present.get(name)
+            if old is not None and old.name != name:
+                steps.append(_Step(Phase.RENAMES, (rank, name), rename(old.name, name)))
+    for name, policy in want.policies.items():
+        old = have.policies.get(name)
+        for rule in (policy.rules or ()) if old is not None else ():
+            host_rule = old.rule(rule.name)
+            if host_rule is not None and host_rule.name != rule.name:
+                steps.append(_Step(Phase.RENAMES, (len(kinds), name, rule.name), RenameRule(name, host_rule.name, rule.name)))
+    return steps
 
 
 def _doomed(have: Store, want: Store, state: State, scope: Scope) -> _Doomed:
@@ -738,4 +830,4 @@ def _deletion_steps(have: Store, doomed: _Doomed) -> Iterator[_Step]:
         yield _Step(Phase.PURGE_ACTIONS, (name,), DeleteFilterAction(name))
 
 
-__all__ = ["Phase", "Scope", "State", "check_scope", "exclusively_used", "plan"]
+__all__ = ["Phase", "Scope", "State", "check_scope", "exclusively_used", "plan", "plan_exact"]

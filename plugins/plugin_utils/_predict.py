@@ -35,6 +35,10 @@ from ._changes import (
     DeleteFilterList,
     DeletePolicy,
     DeleteRule,
+    RenameFilterAction,
+    RenameFilterList,
+    RenamePolicy,
+    RenameRule,
     SetDefaultRule,
     SetFilterAction,
     SetFilterList,
@@ -42,6 +46,7 @@ from ._changes import (
     SetRule,
 )
 from ._errors import InvalidInput, PlanError
+from ._names import name_key
 from ._model import (
     DEFAULT_POLLING_INTERVAL,
     Action,
@@ -160,6 +165,14 @@ class _Working:
             policies=(replace(policy, rules=tuple(self.rules[name].values())) for name, policy in self.policies.items()),
         )
 
+    def repoint(self, reference: str, name: str, new_name: str) -> None:
+        """Rules refer to a list or an action itself (by GUID in the store, [MS-GPIPSEC]), so a
+        renamed one shows under its new name in every rule that uses it."""
+        for rules in self.rules.values():
+            for rule_name, rule in rules.items():
+                if getattr(rule, reference) == name:
+                    rules[rule_name] = replace(rule, **{reference: new_name})
+
     def users(self, *, filter_list: str | None = None, filter_action: str | None = None) -> list[str]:
         """``policy/rule`` names of the rules that refer to the given list or action."""
         return [
@@ -188,9 +201,12 @@ def _need(mapping: Mapping[str, object], name: str, what: str, change: Change) -
         raise _refuse(change, f"{what} {name!r} does not exist")
 
 
-def _absent(mapping: Mapping[str, object], name: str, what: str, change: Change) -> None:
-    if name in mapping:
-        raise _refuse(change, f"{what} {name!r} already exists")
+def _absent(mapping: Mapping[str, object], name: str, what: str, change: Change, *, but: str | None = None) -> None:
+    """Refuse ``name`` when another object of ``mapping`` (other than ``but``) has it, in any case (A-31)."""
+    key = name_key(name)
+    clash = next((other for other in mapping if name_key(other) == key and other != but), None)
+    if clash is not None:
+        raise _refuse(change, f"{what} {clash!r} already exists")
 
 
 def _check_rule_targets(work: _Working, rule: Rule, change: Change) -> None:
@@ -202,6 +218,36 @@ def _check_rule_targets(work: _Working, rule: Rule, change: Change) -> None:
 
 
 # --- one function per change type -----------------------------------------------------------------
+
+
+def _rename_filter_list(work: _Working, change: RenameFilterList) -> None:
+    _need(work.filters, change.name, "filter list", change)
+    _absent(work.filters, change.new_name, "filter list", change, but=change.name)
+    work.filters[change.new_name] = work.filters.pop(change.name)
+    work.list_descriptions[change.new_name] = work.list_descriptions.pop(change.name)
+    work.repoint("filter_list", change.name, change.new_name)
+
+
+def _rename_filter_action(work: _Working, change: RenameFilterAction) -> None:
+    _need(work.actions, change.name, "filter action", change)
+    _absent(work.actions, change.new_name, "filter action", change, but=change.name)
+    work.actions[change.new_name] = replace(work.actions.pop(change.name), name=change.new_name)
+    work.repoint("filter_action", change.name, change.new_name)
+
+
+def _rename_policy(work: _Working, change: RenamePolicy) -> None:
+    _need(work.policies, change.name, "policy", change)
+    _absent(work.policies, change.new_name, "policy", change, but=change.name)
+    work.policies[change.new_name] = replace(work.policies.pop(change.name), name=change.new_name)
+    work.rules[change.new_name] = work.rules.pop(change.name)
+
+
+def _rename_rule(work: _Working, change: RenameRule) -> None:
+    _need(work.policies, change.policy, "policy", change)
+    rules = work.rules[change.policy]
+    _need(rules, change.name, f"rule of policy {change.policy!r}", change)
+    _absent(rules, change.new_name, f"rule of policy {change.policy!r}", change, but=change.name)
+    rules[change.new_name] = replace(rules.pop(change.name), name=change.new_name)
 
 
 def _add_filter_list(work: _Working, change: AddFilterList) -> None:
@@ -338,6 +384,10 @@ def _delete_rule(work: _Working, change: DeleteRule) -> None:
 
 
 _APPLY: Mapping[type, Callable[[_Working, Change], None]] = {
+    RenameFilterList: _rename_filter_list,
+    RenameFilterAction: _rename_filter_action,
+    RenamePolicy: _rename_policy,
+    RenameRule: _rename_rule,
     AddFilterList: _add_filter_list,
     SetFilterList: _set_filter_list,
     DeleteFilterList: _delete_filter_list,

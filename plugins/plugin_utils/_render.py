@@ -101,6 +101,10 @@ def _verb(verb: str, obj: str, arguments: Iterable[str]) -> tuple[str, ...]:
 
 
 _RENDERERS = {
+    c.RenameFilterList: lambda ch: _verb("set", "filterlist", [f"name={ch.name}", f"newname={ch.new_name}"]),
+    c.RenameFilterAction: lambda ch: _verb("set", "filteraction", [f"name={ch.name}", f"newname={ch.new_name}"]),
+    c.RenamePolicy: lambda ch: _verb("set", "policy", [f"name={ch.name}", f"newname={ch.new_name}"]),
+    c.RenameRule: lambda ch: _verb("set", "rule", [f"name={ch.name}", f"policy={ch.policy}", f"newname={ch.new_name}"]),
     c.AddFilterList: lambda ch: _verb("add", "filterlist", [f"name={ch.filter_list.name}", *_tagged(ch.filter_list, _FILTER_LIST_SETTINGS, creating=True)]),
     c.SetFilterList: lambda ch: _verb("set", "filterlist", [f"name={ch.filter_list.name}", *_tagged(ch.filter_list, _FILTER_LIST_SETTINGS, creating=False)]),
     c.DeleteFilterList: lambda ch: _verb("delete", "filterlist", [f"name={ch.name}"]),

@@ -17,6 +17,7 @@ from ansible.errors import AnsibleError
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils import _argspec
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._numbers import whole_number
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
@@ -130,15 +131,15 @@ EXPECTED = {
                     "pre_shared_key": {"type": "str", "no_log": True},
                 },
             },
-            "ports": {"type": "list", "elements": "int", "default": []},
+            "ports": {"type": "list", "elements": whole_number, "default": []},
         },
     },
     "token": {"type": "str", "no_log": True},
     "settings": {
         "type": "dict",
-        "options": {"interval": {"type": "int", "default": 180}, "mirrored": {}},
+        "options": {"interval": {"type": whole_number, "default": 180}, "mirrored": {}},
     },
-    "timeout": {"type": "int", "default": 30},
+    "timeout": {"type": whole_number, "default": 30},
     "source": {"type": "str", "default": "any"},
 }
 
@@ -178,7 +179,7 @@ def test_spec_values_are_plain_python_types() -> None:
         return {type(value)}
 
     # Fragment values come back from add_fragments as AnsibleUnicode (2.16) or tagged (2.19+).
-    assert kinds(spec) <= {dict, list, str, int, bool}
+    assert kinds(spec) <= {dict, list, str, int, bool, type(whole_number)}
     assert kinds(spec["timeout"]["default"]) == {int} and kinds(spec["source"]["default"]) == {str}
 
 
@@ -246,10 +247,10 @@ def test_module_argument_spec_reads_the_stub_once_and_returns_copies(monkeypatch
     stub.DOCUMENTATION = "options:\n  pre_shared_key: {description: k, type: str}\n  n: {description: n, type: int}\n"
     monkeypatch.setitem(sys.modules, stub.__name__, stub)
     first = _argspec.module_argument_spec(name)
-    assert first == {"pre_shared_key": {"type": "str", "no_log": True}, "n": {"type": "int"}}
+    assert first == {"pre_shared_key": {"type": "str", "no_log": True}, "n": {"type": whole_number}}
     first["n"]["type"] = "str"
     stub.DOCUMENTATION = "options: {}\n"  # not read again: the spec is cached per module name
-    assert _argspec.module_argument_spec(name) == {"pre_shared_key": {"type": "str", "no_log": True}, "n": {"type": "int"}}
+    assert _argspec.module_argument_spec(name) == {"pre_shared_key": {"type": "str", "no_log": True}, "n": {"type": whole_number}}
 
 
 def test_the_default_loader_finds_collection_fragments(tmp_path: Path) -> None:
@@ -271,7 +272,7 @@ def test_the_default_loader_finds_collection_fragments(tmp_path: Path) -> None:
         from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
         _AnsibleCollectionFinder(paths=sys.argv[1:3])._install()
         from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import argument_spec_from_doc
-        print(json.dumps(argument_spec_from_doc(sys.stdin.read(), no_log_names={"pre_shared_key"})))
+        print(json.dumps(argument_spec_from_doc(sys.stdin.read(), no_log_names={"pre_shared_key"}), default=lambda f: f.__name__))
         """
     )
     completed = subprocess.run(
@@ -282,7 +283,7 @@ def test_the_default_loader_finds_collection_fragments(tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert json.loads(completed.stdout) == EXPECTED
+    assert json.loads(completed.stdout) == json.loads(json.dumps(EXPECTED, default=lambda f: f.__name__))
 
 
 def test_every_module_stub_gives_a_spec_with_its_secrets_hidden() -> None:
@@ -297,7 +298,7 @@ def test_every_module_stub_gives_a_spec_with_its_secrets_hidden() -> None:
         from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
         _AnsibleCollectionFinder(paths=[sys.argv[1]])._install()
         from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import module_argument_spec
-        print(json.dumps({name: module_argument_spec(name) for name in sys.argv[2:]}))
+        print(json.dumps({name: module_argument_spec(name) for name in sys.argv[2:]}, default=lambda f: f.__name__))
         """
     )
     completed = subprocess.run(
