@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assign_from
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import check_text
@@ -20,5 +20,5 @@ class ActionModule(IpsecActionBase):
         # A name netsh cannot be given fails before the first round trip; whether it exists needs the host.
         if params["name"] is not None:
             check_text("name", params["name"], allow_empty=False)
-        outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode)
+        outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode, on_failure=on_failure(params))
         return outcome_result(outcome, diff=diff)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, gather, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assignment_from, store_from_config, with_assignment
@@ -47,6 +47,7 @@ class ActionModule(IpsecActionBase):
             state=State(state),
             scope=scope,
             check_mode=check_mode,
+            on_failure=on_failure(params),
         )
         return outcome_result(outcome, diff=diff)
 

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import filter_action_from
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import FilterAction, Store
@@ -30,4 +30,4 @@ class ActionModule(IpsecActionBase):
             return Store.of(filter_actions=[filter_action_from(params, fill_defaults=True)])
 
         state = State.DELETED if params["state"] == "absent" else State.REPLACED
-        return outcome_result(converge(runner, want, state=state, check_mode=check_mode), diff=diff)
+        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params)), diff=diff)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import policy_from
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import FilterAction, FilterList, Policy, Store
@@ -33,7 +33,7 @@ class ActionModule(IpsecActionBase):
             state = State.DELETED
         else:
             state = State.MERGED if params["rules_mode"] == "merge" else State.REPLACED
-        return outcome_result(converge(runner, want, state=state, check_mode=check_mode), diff=diff)
+        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params)), diff=diff)
 
 
 def _removal(have: Store, name: str, *, with_unused: bool) -> Store:

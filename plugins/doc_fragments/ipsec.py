@@ -6,6 +6,7 @@
 Use them with ``extends_documentation_fragment``:
 
 * ``lockdown.ipsec.ipsec``: the attributes and notes every module of the collection shares;
+* ``lockdown.ipsec.ipsec.write``: ``on_failure``, for every module that writes to the store;
 * ``lockdown.ipsec.ipsec.filter_list``: ``name``, ``description``, ``filters``;
 * ``lockdown.ipsec.ipsec.filter_action``: ``name``, ``description``, ``action``, ``inpass``, ``soft``,
   ``qmpfs``, ``qm_security_methods``;
@@ -63,12 +64,37 @@ notes:
     what your Windows host does differently.
 """
 
+    # The option of every module that writes to the store.
+    WRITE = r"""
+options:
+  on_failure:
+    description:
+      - What the task does when netsh refuses a command part-way through the write batch. netsh has no
+        transactions, so the commands before it have already changed the store.
+      - V(rollback) undoes them, planned from what the host holds then back to the store read before the batch,
+        with the same make-before-break order as any change, and reads the store back. The task fails; when
+        the store read back equals the store before the task, the task reports no change. If the undo fails
+        too, the message says so and RV(after) shows what the host holds.
+      - V(stop) leaves the store as netsh left it, the commands before the failing one applied, and RV(after)
+        shows it, read back.
+      - Either way the result names the failing command with netsh's own words (RV(failed_command)), the
+        commands that ran before it (RV(succeeded_commands)) and those that did not run (RV(not_run_commands)).
+        Undoing costs two round trips more (the undo and a second read back).
+      - Values that netsh is known to refuse are refused before anything is sent, so this is for what cannot
+        be known in advance (a DNS name that does not resolve, a store that cannot be opened, ...).
+    type: str
+    choices: [rollback, stop]
+    default: rollback
+"""
+
     # The filter_list shape (docs/module-options.md, "filter_list" and "filter").
     FILTER_LIST = r"""
 options:
   name:
     description:
-      - The name of the filter list, unique in the store. Names are compared exactly, including case.
+      - The name of the filter list, unique in the store. As on Windows, names are compared without regard
+        to case, so C(Web) and C(WEB) are the same list. A name that differs from the host's only in case renames the
+        filter list on the host (C(newname=)).
       - Names and descriptions may not contain control characters (NUL, CR, LF, ...) or double quotes, nor
         start or end with a space, and may not be C(NONE), which netsh prints for an empty value.
     type: str
@@ -153,7 +179,9 @@ options:
 options:
   name:
     description:
-      - The name of the filter action, unique in the store. Names are compared exactly, including case.
+      - The name of the filter action, unique in the store. As on Windows, names are compared without regard
+        to case, so C(Block) and C(BLOCK) are the same action. A name that differs from the host's only in case renames the
+        filter action on the host (C(newname=)).
     type: str
     required: true
   description:
@@ -203,7 +231,9 @@ options:
 options:
   name:
     description:
-      - The name of the policy, unique in the store. Names are compared exactly, including case.
+      - The name of the policy, unique in the store. As on Windows, names are compared without regard
+        to case, so C(Lockdown) and C(LOCKDOWN) are the same policy. A name that differs from the host's only in case renames the
+        policy on the host (C(newname=)).
     type: str
     required: true
   description:
@@ -222,7 +252,8 @@ options:
     suboptions:
       name:
         description:
-          - The name of the rule, unique within its policy.
+          - The name of the rule, unique within its policy, compared without regard to case as on Windows. A
+            name that differs from the host's only in case renames the rule.
         type: str
         required: true
       filter_list:
@@ -414,7 +445,9 @@ options:
         suboptions:
           name:
             description:
-              - The name of the filter list, unique in the store. Names are compared exactly, including case.
+              - The name of the filter list, unique in the store. As on Windows, names are compared without regard
+                to case, so C(Web) and C(WEB) are the same list. A name that differs from the host's only in case renames the
+                filter list on the host (C(newname=)).
               - Names and descriptions may not contain control characters (NUL, CR, LF, ...) or double quotes,
                 nor start or end with a space, and may not be C(NONE), which netsh prints for an empty value.
             type: str
@@ -504,8 +537,9 @@ options:
         suboptions:
           name:
             description:
-              - The name of the filter action, unique in the store. Names are compared exactly, including
-                case.
+              - The name of the filter action, unique in the store. As on Windows, names are compared without regard
+                to case, so C(Block) and C(BLOCK) are the same action. A name that differs from the host's only in case renames the
+                filter action on the host (C(newname=)).
             type: str
             required: true
           description:
@@ -558,7 +592,9 @@ options:
         suboptions:
           name:
             description:
-              - The name of the policy, unique in the store. Names are compared exactly, including case.
+              - The name of the policy, unique in the store. As on Windows, names are compared without regard
+                to case, so C(Lockdown) and C(LOCKDOWN) are the same policy. A name that differs from the host's only in case renames the
+                policy on the host (C(newname=)).
             type: str
             required: true
           description:
@@ -577,7 +613,8 @@ options:
             suboptions:
               name:
                 description:
-                  - The name of the rule, unique within its policy.
+                  - The name of the rule, unique within its policy, compared without regard to case as on Windows. A
+                    name that differs from the host's only in case renames the rule.
                 type: str
                 required: true
               filter_list:

@@ -26,6 +26,7 @@ description:
     register, C(docs/assumptions.md) in the collection.
 extends_documentation_fragment:
   - lockdown.ipsec.ipsec
+  - lockdown.ipsec.ipsec.write
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.conn
@@ -248,4 +249,13 @@ not_run_commands:
   type: list
   elements: str
   sample: []
+undo_commands:
+  description:
+    - When a netsh command failed and O(on_failure=rollback), the command lines that undid the commands before
+      it, in order (empty when nothing had been applied).
+  returned: when a netsh command failed and O(on_failure=rollback)
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static delete policy "name=Packet Filter"
 """

@@ -19,10 +19,13 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ._argspec import module_argument_spec
-from ._engine import ApplyFailed
+from ._engine import ApplyFailed, OnFailure
 from ._errors import LockdownError
-from ._results import failure_result
+from ._results import failure_result, interrupted_result
 from ._transport import NetshRunner
+
+# What must pass through even while a write is pending: the user or the system stopping Ansible.
+_NEVER_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
 
 # execution.md §1.1: the runas become plugin builds no command, so a raw command would silently run
 # as the connection user; refuse instead.
@@ -37,9 +40,13 @@ class IpsecActionBase(ActionBase):
 
     ``run()`` returns a task result and raises nothing of its own: a task with ``become``, task
     arguments the documentation does not allow, and any :class:`~._errors.LockdownError` from
-    :meth:`run_validated` each become ``failed: true`` with a ``msg`` (no traceback). Connection
-    errors (``AnsibleError``) and programming errors propagate to Ansible unchanged. Async is
-    refused by ``ActionBase.run`` (``_supports_async``).
+    :meth:`run_validated` each become ``failed: true`` with a ``msg`` (no traceback). While a write
+    batch is on its way (sent, answer not yet read), anything that ends the task (a lost connection,
+    the task's ``timeout``, an unreadable answer) becomes ``failed: true, changed: true`` saying that
+    the batch may have been applied in part (:func:`~._results.interrupted_result`); only
+    ``KeyboardInterrupt`` and ``SystemExit`` pass through. Otherwise connection errors
+    (``AnsibleError``) and programming errors propagate to Ansible unchanged. Async is refused by
+    ``ActionBase.run`` (``_supports_async``).
     """
 
     _supports_check_mode = True
@@ -62,9 +69,13 @@ class IpsecActionBase(ActionBase):
         """
         raise NotImplementedError
 
+    task_vars: dict = {}
+    """The task's variables, for the few modules that need one (e.g. ``inventory_hostname``)."""
+
     def run(self, tmp=None, task_vars=None):
         """Refuse become, validate, run :meth:`run_validated`, censor; see the class docstring."""
         super().run(tmp, task_vars)
+        self.task_vars = task_vars or {}
         validation = ArgumentSpecValidator(self.argument_spec()).validate(self._task.args)
         if self._task.become or self._play_context.become:
             result = {"failed": True, "msg": BECOME_REFUSED.format(module=self.module_name)}
@@ -83,8 +94,14 @@ class IpsecActionBase(ActionBase):
             return self.run_validated(
                 params, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), runner=runner
             )
-        except LockdownError as error:
-            return _failure(error)
+        except ApplyFailed as error:
+            return failure_result(error)
+        except BaseException as error:  # pylint: disable=broad-except  # re-raised below unless a write is pending
+            if runner.write_pending and not isinstance(error, _NEVER_CAUGHT):
+                return interrupted_result(error, runner.last_write)
+            if isinstance(error, LockdownError):
+                return {"failed": True, "changed": runner.wrote, "msg": str(error)}
+            raise
 
     def _execute(self, command: str, stdin: bytes) -> tuple[int, str, str]:
         # sudoable=False: become is refused above, and must not wrap the command (execution.md §1.1).
@@ -104,12 +121,9 @@ class IpsecActionBase(ActionBase):
         return "; ".join(messages)
 
 
-def _failure(error: LockdownError) -> dict:
-    """The failed result for ``error``: its message; for a write batch that stopped part-way, also
-    what ran, what failed with netsh's words, what did not run, and the store as it now is."""
-    if isinstance(error, ApplyFailed):
-        return failure_result(error)
-    return {"failed": True, "changed": False, "msg": str(error)}
+def on_failure(params: dict) -> OnFailure:
+    """The ``on_failure`` option of a changing module (the ``lockdown.ipsec.ipsec.write`` fragment)."""
+    return OnFailure(params["on_failure"])
 
 
-__all__ = ["BECOME_REFUSED", "IpsecActionBase"]
+__all__ = ["BECOME_REFUSED", "IpsecActionBase", "on_failure"]

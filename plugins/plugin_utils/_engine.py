@@ -1,29 +1,44 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lockdown.ipsec contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""PRIVATE to the collection. One task's conversation with the host: read, plan, write.
+"""PRIVATE to the collection. One task's conversation with the host: read, plan, write, and undo.
 
 :func:`gather` reads the whole store in one round trip (the show commands of ``_parse.READ_COMMANDS``
 in one batch). :func:`converge` gathers, asks the caller for the desired store (which may depend on
 what is there), plans, predicts the result, and, unless in check mode, writes every change in one
 second round trip that stops at the first failure. So a task costs one round trip when nothing
-changes or in check mode, and two when it changes something, however many filters are involved; a
-write that fails part-way costs a third, to read back what the host holds now.
+changes or in check mode, and two when it changes something, however many filters are involved.
+
+netsh has no transactions, so a write is made all or nothing here (DESIGN.md, Safety): when command
+*k* of *n* fails, :func:`apply` reads back what the host holds now (a third round trip), plans from
+there back to the store it read before the batch (:func:`~._plan.plan_exact`, with the same
+make-before-break order as any plan), runs that undo (a fourth) and reads the store again (a fifth),
+and raises :class:`ApplyFailed` saying what failed, what was undone and what the store now is. With
+:attr:`OnFailure.STOP` it stops after the first read-back, as netsh left it.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ._changes import Change
 from ._errors import LockdownError
 from ._model import Store
+from ._ownership import shared_object_warnings
 from ._parse import READ_COMMANDS, parse_store
-from ._plan import Scope, State, plan
+from ._plan import Scope, State, plan, plan_exact
 from ._predict import predict
 from ._render import command_line, render_plan
 from ._transport import BatchFailed, CommandResult, NetshRunner, raise_for_failure
+
+
+class OnFailure(enum.Enum):
+    """What a write does when a command of its batch fails (the ``on_failure`` option)."""
+
+    ROLLBACK = "rollback"  # undo the commands that succeeded: the store ends as it was read
+    STOP = "stop"  # leave the store as netsh left it, and say exactly what that is
 
 
 @dataclass(frozen=True)
@@ -35,20 +50,39 @@ class Outcome:
         after: the store predicted by applying ``changes`` to ``before`` (not re-read).
         changes: the plan, in the order it ran.
         commands: one argument vector per change (without ``netsh``).
+        warnings: what the task should warn about (shared objects changed under a policy outside the
+            owner prefix, see :mod:`._ownership`).
     """
 
     before: Store
     after: Store
     changes: tuple[Change, ...]
     commands: tuple[tuple[str, ...], ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return bool(self.changes)
+        return bool(self.commands)
 
     def command_lines(self) -> list[str]:
         """The commands as Windows command lines, pre-shared keys redacted."""
         return [command_line(argv) for argv in self.commands]
+
+
+@dataclass(frozen=True)
+class Undo:
+    """How undoing a failed write went.
+
+    Attributes:
+        commands: the undo's command lines, in order (empty when there was nothing to undo or no undo
+            could be planned).
+        failed_command: the undo command that failed, with netsh's words, or ``None``.
+        impossible: why no undo was attempted, or ``""``.
+    """
+
+    commands: tuple[str, ...] = ()
+    failed_command: str | None = None
+    impossible: str = ""
 
 
 class ApplyFailed(LockdownError):
@@ -60,14 +94,16 @@ class ApplyFailed(LockdownError):
             returned for it.
         not_run: command lines that were not attempted.
         before: the store as read before the batch.
-        store_now: the store as it is after the failure: read back from the host by
-            :meth:`read_back`, or, until then or if that read fails, predicted from the commands that
-            succeeded (``store_now_read`` says which); ``None`` when nothing can predict it, because
-            the batch ran commands that are not changes of the model (e.g. ``importpolicy``).
+        store_now: the store as it is at the end: read back from the host by :meth:`read_back`, or,
+            until then or if that read fails, predicted from the commands that succeeded
+            (``store_now_read`` says which); ``None`` when nothing can predict it, because the batch
+            ran commands that are not changes of the model (e.g. ``importpolicy``).
+        undo: ``None`` unless :meth:`roll_back` ran; then how it went.
     """
 
     def __init__(self, failure: BatchFailed, outcome: Outcome) -> None:
         done = len(failure.succeeded)
+        self.position, self.total = done + 1, len(outcome.commands)
         self.succeeded = [command_line(argv) for argv in outcome.commands[:done]]
         self.failed_command = command_line(outcome.commands[done])
         self.not_run = [command_line(argv) for argv in outcome.commands[done + 1:]]
@@ -76,31 +112,87 @@ class ApplyFailed(LockdownError):
         predictable = len(outcome.changes) == len(outcome.commands)
         self.store_now = predict(outcome.before, outcome.changes[:done]) if predictable else None
         self.store_now_read = False
-        said = (self.stdout + self.stderr).strip() or f"exit code {self.rc}"
-        super().__init__(
-            f"netsh command {done + 1} of {len(outcome.commands)} failed, the {done} before it were applied "
-            f"and the {len(self.not_run)} after it were not: {self.failed_command} -> {said}"
-        )
+        self.undo: Undo | None = None
+        super().__init__(self._message())
+
+    @property
+    def netsh_said(self) -> str:
+        return (self.stdout + self.stderr).strip() or f"exit code {self.rc}"
+
+    @property
+    def restored(self) -> bool:
+        """Whether the store was read back after an undo and equals the store read before the batch."""
+        return self.undo is not None and self.store_now_read and self.store_now == self.before
+
+    def _message(self) -> str:
+        head = f"netsh command {self.position} of {self.total} failed: {self.failed_command} -> {self.netsh_said}"
+        return f"{head}{'' if head.endswith('.') else '.'} {self._what_happened()}"
+
+    def _what_happened(self) -> str:
+        done, after = len(self.succeeded), len(self.not_run)
+        if self.undo is None:
+            return f"The {done} before it were applied and the {after} after it were not"
+        if self.restored:
+            undone = f"The {done} before it were undone" if done else "Nothing had been applied before it"
+            return f"{undone} and the {after} after it were not run: the store is as it was before the task (read back)"
+        if self.undo.impossible:
+            return f"The {done} before it were applied and could not be undone ({self.undo.impossible}); the store now holds what 'after' shows"
+        if self.undo.failed_command is not None:
+            return f"Undoing the {done} before it failed too, at {self.undo.failed_command}; the store now holds what 'after' shows"
+        return (f"The {done} before it were undone, but the store read back differs from the store before the task; "
+                "it now holds what 'after' shows")
 
     def read_back(self, runner: NetshRunner) -> None:
-        """Replace the predicted :attr:`store_now` with the store read from the host (one more round
-        trip, only ever after a failure: on a lockdown tool the truth is worth it). If that read fails
-        too, the prediction stays and :attr:`store_now_read` stays ``False``."""
+        """Replace :attr:`store_now` with the store read from the host (one more round trip, only ever
+        after a failure: on a lockdown tool the truth is worth it). If that read fails too, the
+        previous value stays and :attr:`store_now_read` becomes ``False``."""
         try:
             self.store_now = gather(runner)
             self.store_now_read = True
         except LockdownError:
-            pass
+            self.store_now_read = False
+
+    def roll_back(self, runner: NetshRunner) -> None:
+        """Bring the host back to :attr:`before` after :meth:`read_back`: plan from the store read
+        back to ``before``, run it in one stop-on-error batch, and read the store again. Records how it
+        went in :attr:`undo` and refreshes the message. Raises nothing of its own."""
+        if not self.store_now_read:
+            self.undo = Undo(impossible="the store could not be read back after the failure")
+        elif self.store_now == self.before:
+            self.undo = Undo()
+        else:
+            self.undo = self._run_undo(runner)
+        self.args = (self._message(),)
+
+    def _run_undo(self, runner: NetshRunner) -> Undo:
+        try:
+            changes = plan_exact(self.store_now, self.before)
+        except LockdownError as error:
+            return Undo(impossible=str(error))
+        commands = render_plan(changes)
+        lines = tuple(command_line(argv) for argv in commands)
+        try:
+            raise_for_failure(runner.run_batch(commands, stop_on_error=True), requested=commands)
+        except BatchFailed as failure:
+            said = (failure.failed.stdout + failure.failed.stderr).strip() or f"exit code {failure.failed.rc}"
+            undo = Undo(lines, failed_command=f"{command_line(failure.failed.argv)} -> {said}")
+        except LockdownError as error:
+            undo = Undo(lines, failed_command=f"(the answer could not be read: {error})")
+        else:
+            undo = Undo(lines)
+        self.read_back(runner)
+        return undo
 
 
-def gather(runner: NetshRunner) -> Store:
-    """Read the whole store in one round trip.
+def gather(runner: NetshRunner, *, files: Sequence[str] = ()) -> Store:
+    """Read the whole store in one round trip (after checking that ``files`` open on the host).
 
     Raises:
+        FilesUnreadable: a file of ``files`` cannot be opened on the host; nothing was read.
         TransportError: the batch did not come back.
         NetshParseError: netsh printed something the parser does not recognise, or an error.
     """
-    return read_store(runner.run_batch(READ_COMMANDS, stop_on_error=False))
+    return read_store(runner.run_batch(READ_COMMANDS, stop_on_error=False, files=files))
 
 
 def read_store(results: Sequence[CommandResult]) -> Store:
@@ -119,6 +211,7 @@ def converge(
     state: State,
     scope: Scope = Scope(),
     check_mode: bool,
+    on_failure: OnFailure = OnFailure.ROLLBACK,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -128,35 +221,42 @@ def converge(
             (e.g. a policy to assign that does not exist): nothing has changed on the host yet.
         state, scope: passed to :func:`~._plan.plan`.
         check_mode: plan and predict only; the host is read, never written.
+        on_failure: see :func:`apply`.
 
     Raises:
-        LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`
-            (with the store read back after the failure).
+        LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`.
     """
     before = gather(runner)
     changes = plan(before, build_want(before), state=state, scope=scope)
-    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes))
+    warnings = shared_object_warnings(before, changes, scope) if state in (State.REPLACED, State.OVERRIDDEN) else ()
+    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), warnings)
     if outcome.changed and not check_mode:
-        write(runner, outcome, read_back=True)
+        apply(runner, outcome, on_failure=on_failure)
     return outcome
 
 
-def write(runner: NetshRunner, outcome: Outcome, *, read_back: bool = False) -> None:
-    """Run the outcome's commands in one stop-on-first-error round trip.
+def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = ()) -> None:
+    """Run the outcome's commands in one stop-on-error round trip, all or nothing.
 
-    Args:
-        read_back: after a failure, read the store again (:meth:`ApplyFailed.read_back`) before raising.
+    ``files`` must open on the host before the first command runs (see :mod:`._bootstrap`).
+
+    On a failing command the store is read back; with :attr:`OnFailure.ROLLBACK` the commands that
+    succeeded are then undone (:meth:`ApplyFailed.roll_back`), with :attr:`OnFailure.STOP` the store
+    is left as netsh left it. Either way :class:`ApplyFailed` says what happened and holds the store as
+    it was read at the end.
 
     Raises:
-        ApplyFailed: a command failed; the exception says what ran, what failed and what did not.
+        ApplyFailed: a command failed.
+        FilesUnreadable: a file of ``files`` cannot be opened; nothing ran.
     """
-    results = runner.run_batch(outcome.commands, stop_on_error=True)
+    results = runner.run_batch(outcome.commands, stop_on_error=True, files=files)
     try:
         raise_for_failure(results, requested=outcome.commands)
     except BatchFailed as failure:
         error = ApplyFailed(failure, outcome)
-        if read_back:
-            error.read_back(runner)
+        error.read_back(runner)
+        if on_failure is OnFailure.ROLLBACK:
+            error.roll_back(runner)
         raise error from None
 
 
@@ -165,4 +265,4 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
     return render_plan(plan(Store(), want, state=State.REPLACED))
 
 
-__all__ = ["ApplyFailed", "Outcome", "converge", "gather", "read_store", "rendered", "write"]
+__all__ = ["ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "gather", "read_store", "rendered"]

@@ -7,16 +7,17 @@
 ``before`` and ``after`` (the ``config`` shape of ``_present``; in check mode ``after`` is the
 prediction) and, with ``--diff``, a ``diff`` whose before and after are the canonical netsh-script
 text of ``_render.render_script``, so a ``--check --diff`` run reads like a change review.
+``warnings`` carries what Ansible should show as warnings.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from ._engine import ApplyFailed, Outcome
 from ._model import Store
 from ._present import store_to_data
-from ._render import render_script
+from ._render import command_line, render_script
 
 DIFF_HEADER = "netsh ipsec static"
 
@@ -31,6 +32,8 @@ def outcome_result(outcome: Outcome, *, diff: bool) -> dict[str, Any]:
     }
     if diff:
         result["diff"] = store_diff(outcome.before, outcome.after)
+    if outcome.warnings:
+        result["warnings"] = list(outcome.warnings)
     return result
 
 
@@ -45,17 +48,20 @@ def store_diff(before: Store, after: Store) -> dict[str, str]:
 
 
 def failure_result(error: ApplyFailed) -> dict[str, Any]:
-    """The result of a write batch that stopped at a failing command: what ran, what failed and
-    what netsh said, what did not run, and the store as it now is (read back from the host; when that
-    read failed too, predicted from the commands that succeeded, and the message says so)."""
+    """The result of a write batch that stopped at a failing command: what ran, what failed and what
+    netsh said, what did not run, how the undo went (``undo_commands``, when one ran), and the store
+    as it now is (read back from the host; when that read failed too, predicted from the commands that
+    succeeded, and the message says so).
+
+    ``changed`` is false only when the store was read back equal to the store before the task."""
     message = str(error)
     if error.store_now is None:
         message += " (the store could not be read back)"
     elif not error.store_now_read:
         message += " ('after' is predicted from the commands that succeeded: the store could not be read back)"
-    return {
+    result = {
         "failed": True,
-        "changed": bool(error.succeeded),
+        "changed": not (error.store_now_read and error.store_now == error.before),
         "msg": message,
         "succeeded_commands": error.succeeded,
         "failed_command": {"command": error.failed_command, "rc": error.rc, "stdout": error.stdout, "stderr": error.stderr},
@@ -63,6 +69,29 @@ def failure_result(error: ApplyFailed) -> dict[str, Any]:
         "before": store_to_data(error.before),
         "after": None if error.store_now is None else store_to_data(error.store_now),
     }
+    if error.undo is not None:
+        result["undo_commands"] = list(error.undo.commands)
+    return result
 
 
-__all__ = ["DIFF_HEADER", "failure_result", "outcome_result", "store_diff"]
+def interrupted_result(cause: BaseException, commands: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """The result of a task whose write batch reached the host but whose answer never came back (a
+    lost connection, a task ``timeout``, an unreadable answer): part of it may have run.
+
+    ``changed`` is true (the host may have changed), and the message says that a new run converges:
+    every run starts by reading what the host holds.
+    """
+    reason = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    return {
+        "failed": True,
+        "changed": True,
+        "msg": (
+            f"the write batch of {len(commands)} netsh command(s) was sent to the host, but its answer never came back "
+            f"({reason}). Part of the batch, or all of it, may have been applied. Run the task again: it reads what the "
+            "host holds and converges from there."
+        ),
+        "commands": [command_line(argv) for argv in commands],
+    }
+
+
+__all__ = ["DIFF_HEADER", "failure_result", "interrupted_result", "outcome_result", "store_diff"]

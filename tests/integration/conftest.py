@@ -117,19 +117,29 @@ class EmulatedHost:
         if self.endpoint is not None:
             self.endpoint.stop()
 
+    def restart_endpoint(self) -> None:
+        """After the WinRM endpoint was killed, start a new one on the same port and store (WinRM runs only)."""
+        assert self.endpoint is not None, "only a WinRM host has an endpoint to restart"
+        self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port).start()
+        self.endpoint.env = self.env
     def play(
-        self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0
+        self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0,
+        interrupted: bool = False,
     ) -> PlayResult:
-        """Run ``tasks`` (a list of task dicts) as one play on this host and return what happened."""
+        """Run ``tasks`` (a list of task dicts) as one play on this host and return what happened.
+
+        ``interrupted``: the play cuts a write off on purpose (a task timeout, a killed host), so a
+        WinRM shell may stay open and its Command operations need not match the batches."""
         playbook = self.workdir / f"play-{self._runs + 1}.yml"
         play = {"name": "test play", "hosts": "windows", "gather_facts": False, "tasks": tasks}
         if vars:
             play["vars"] = vars
         playbook.write_text(yaml.safe_dump([play], sort_keys=False), encoding="utf-8")
-        return self.run_playbook(playbook, check=check, diff=diff, extra_vars=extra_vars, verbosity=verbosity)
+        return self.run_playbook(playbook, check=check, diff=diff, extra_vars=extra_vars, verbosity=verbosity, interrupted=interrupted)
 
     def run_playbook(
-        self, playbook: Path, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, verbosity: int = 0
+        self, playbook: Path, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, verbosity: int = 0,
+        interrupted: bool = False,
     ) -> PlayResult:
         """Run an existing playbook file against this host."""
         self._runs += 1  # one record file per run, also when the same playbook runs twice
@@ -145,13 +155,15 @@ class EmulatedHost:
             command.append("-" + "v" * verbosity)
         trips_before = self.round_trips()
         commands_before = self.endpoint.round_trips if self.endpoint else 0
+        shells_before = self.endpoint.open_shells if self.endpoint else 0
         proc = subprocess.run(command, env=dict(self.env, LOCKDOWN_RECORD_FILE=str(record)), capture_output=True, text=True, timeout=300, check=False)
         tasks = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
         trips = self.round_trips() - trips_before
-        if self.endpoint:
+        if self.endpoint and not interrupted:
             commands = self.endpoint.round_trips - commands_before
             assert commands == trips, f"{commands} WinRM Command operations but {trips} bootstrap batches\n{self.endpoint.command_lines[-commands:]}"
-            assert self.endpoint.open_shells == 0, "a WinRM shell was left open"
+            # (a shell an earlier, interrupted play left behind stays open, as on Windows until its idle timeout)
+            assert self.endpoint.open_shells <= shells_before, "a WinRM shell was left open"
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks, trips)
 
     def round_trips(self) -> int:
@@ -160,7 +172,7 @@ class EmulatedHost:
 
     def batches(self) -> list[dict]:
         """Every round trip the fake PowerShell received so far, in order: ``{"commands": [...],
-        "stop_on_error": bool}`` with the command lines as netsh.exe got them (without ``netsh``)."""
+        "stop_on_error": bool, "files": [...]}`` with the command lines as netsh.exe got them (without ``netsh``)."""
         if not self.log_file.exists():
             return []
         return [json.loads(line) for line in self.log_file.read_text(encoding="utf-8").splitlines()]

@@ -45,13 +45,13 @@ def stable(show_text: str) -> str:
 
 
 def is_read(batch: dict) -> bool:
-    return batch == {"commands": READ_BATCH, "stop_on_error": False}
+    return batch == {"commands": READ_BATCH, "stop_on_error": False, "files": []}
 
 
 def write_batch(commands: list[str]) -> dict:
     """The batch the fake PowerShell receives for a task that reports ``commands``."""
     assert all(command.startswith("netsh ") for command in commands), commands
-    return {"commands": [command[len("netsh "):] for command in commands], "stop_on_error": True}
+    return {"commands": [command[len("netsh "):] for command in commands], "stop_on_error": True, "files": []}
 
 
 def diff_lines(stdout: str) -> tuple[list[str], list[str]]:

@@ -53,8 +53,46 @@ MIXED = {"name": "Mixed", "filters": [
 ]}
 
 
-def test_a_failing_write_reports_what_ran_what_failed_and_the_store_now(host):
+SUCCEEDED = [
+    "netsh ipsec static add filterlist name=Mixed",
+    "netsh ipsec static add filter filterlist=Mixed srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=80 mirrored=yes",
+    "netsh ipsec static add filter filterlist=Mixed srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=443 mirrored=yes",
+]
+FAILED = "netsh ipsec static add filter filterlist=Mixed srcaddr=db.invalid dstaddr=me protocol=ANY mirrored=yes"
+NOT_RUN = [
+    "netsh ipsec static add filter filterlist=Mixed srcaddr=10.0.0.3 srcmask=255.255.255.255 dstaddr=me protocol=ANY mirrored=yes",
+    "netsh ipsec static add filter filterlist=Mixed srcaddr=10.0.0.4 srcmask=255.255.255.255 dstaddr=me protocol=ANY mirrored=yes",
+]
+NETSH_SAID = 'ERR IPsec[05912] : The DNS name "db.invalid" given for "srcaddr" cannot be resolved.'
+
+
+def test_a_failing_write_is_undone_and_says_what_failed(host):
+    snapshot = seed(host)
+    before = host.play([read_back_task()]).task(READ_BACK)["config"]
     played = host.play([dict(task("ipsec_filter_list", MIXED, "mixed"), ignore_errors=True), read_back_task()])
+    assert played.status("mixed") == "failed"
+    result = played.task("mixed")
+    assert result["changed"] is False  # undone: the store read back equals the store before
+    assert result["succeeded_commands"] == SUCCEEDED
+    assert result["failed_command"] == {"command": FAILED, "rc": 1, "stdout": NETSH_SAID + "\r\n", "stderr": ""}
+    assert result["not_run_commands"] == NOT_RUN
+    assert result["undo_commands"] == ["netsh ipsec static delete filterlist name=Mixed"]
+    assert result["msg"] == (
+        f"netsh command 4 of 6 failed: {FAILED} -> {NETSH_SAID} The 3 before it were undone and the 2 after it were not run: "
+        "the store is as it was before the task (read back)"
+    )
+    assert result["before"] == result["after"] == before == played.task(READ_BACK)["config"]
+    # Five round trips: read, the write that stopped at the fourth command, read back, undo, read back.
+    assert played.round_trips == 5 + 1
+    batches = host.batches()[-6:]
+    assert is_read(batches[0]) and batches[1] == write_batch([*SUCCEEDED, FAILED, *NOT_RUN]) and is_read(batches[2])
+    assert batches[3] == write_batch(result["undo_commands"]) and is_read(batches[4]) and is_read(batches[5])
+    assert "Mixed" not in host.netsh("ipsec", "static", "show", "filterlist", "all")
+    assert host.store_bytes() == snapshot  # the store file itself: the seeded objects were never touched
+
+
+def test_a_failing_write_with_stop_reports_what_ran_what_failed_and_the_store_now(host):
+    played = host.play([dict(task("ipsec_filter_list", dict(MIXED, on_failure="stop"), "mixed"), ignore_errors=True), read_back_task()])
     assert played.status("mixed") == "failed"
     result = played.task("mixed")
     succeeded = [
@@ -72,7 +110,8 @@ def test_a_failing_write_reports_what_ran_what_failed_and_the_store_now(host):
     assert result["succeeded_commands"] == succeeded
     assert result["failed_command"] == {"command": failed, "rc": 1, "stdout": netsh_said + "\r\n", "stderr": ""}
     assert result["not_run_commands"] == not_run
-    assert result["msg"] == f"netsh command 4 of 6 failed, the 3 before it were applied and the 2 after it were not: {failed} -> {netsh_said}"
+    assert result["msg"] == f"netsh command 4 of 6 failed: {failed} -> {netsh_said} The 3 before it were applied and the 2 after it were not"
+    assert "undo_commands" not in result
 
     # Three round trips for the failing task: the read, one write batch that carried all six and
     # stopped at the fourth, and the read-back of what the host holds now; then the check task's read.
@@ -87,7 +126,7 @@ def test_a_failing_write_reports_what_ran_what_failed_and_the_store_now(host):
     assert "No. of Filters         : 2\r\n" in shown and "db.invalid" not in shown and "10.0.0.3" not in shown
 
     # Fixed, the task converges from there: only the three missing filters are added.
-    fixed = dict(MIXED, filters=[*MIXED["filters"][:1], {"source": "db.example"}, *MIXED["filters"][2:]])
+    fixed = dict(MIXED, filters=[*MIXED["filters"][:1], {"source": "db.example"}, *MIXED["filters"][2:]], on_failure="stop")
     again = host.play([task("ipsec_filter_list", fixed, "fixed")])
     assert again.task("fixed")["commands"] == [
         "netsh ipsec static add filter filterlist=Mixed srcaddr=db.example dstaddr=me protocol=ANY mirrored=yes",
@@ -184,12 +223,12 @@ def test_the_host_receives_exactly_the_reported_batches(host):
     # One read (three show commands, run to the end), then one write of exactly the reported
     # commands (stopping at the first error), and nothing else.
     assert host.batches() == [
-        {"commands": READ_BATCH, "stop_on_error": False},
+        {"commands": READ_BATCH, "stop_on_error": False, "files": []},
         {"commands": [
             'ipsec static add filterlist "name=Inbound web protocols"',
             'ipsec static add filter "filterlist=Inbound web protocols" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=80 mirrored=yes',
             'ipsec static add filter "filterlist=Inbound web protocols" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=443 mirrored=yes',
-        ], "stop_on_error": True},
+        ], "stop_on_error": True, "files": []},
     ]
     assert host.batches()[1] == write_batch(played.task("web")["commands"])
     assert host.round_trips() == 2

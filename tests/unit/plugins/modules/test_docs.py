@@ -40,16 +40,16 @@ CHANGING = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_a
 
 # The options of each module, as docs/module-options.md and DESIGN.md ("Module surface") give them.
 EXPECTED_OPTIONS = {
-    "ipsec_filter_list": {"name", "description", "filters", "filters_mode", "state"},
-    "ipsec_filter_action": {"name", "description", "action", "inpass", "soft", "qmpfs", "qm_security_methods", "state"},
+    "ipsec_filter_list": {"name", "description", "filters", "filters_mode", "state", "on_failure"},
+    "ipsec_filter_action": {"name", "description", "action", "inpass", "soft", "qmpfs", "qm_security_methods", "state", "on_failure"},
     "ipsec_policy": {
         "name", "description", "rules", "default_response_rule", "polling_interval", "mmpfs", "qm_per_mm", "mm_lifetime",
-        "mm_security_methods", "rules_mode", "state", "delete_unused",
+        "mm_security_methods", "rules_mode", "state", "delete_unused", "on_failure",
     },
-    "ipsec_assign": {"name", "state"},
+    "ipsec_assign": {"name", "state", "on_failure"},
     "ipsec_info": set(),
-    "ipsec_config": {"config", "state", "owner_prefix", "running_config"},
-    "ipsec_backup": {"path", "state", "assigned"},
+    "ipsec_config": {"config", "state", "owner_prefix", "running_config", "on_failure"},
+    "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure"},
 }
 
 # Only these options have an argspec default (docs/module-options.md, "Unspecified means unmanaged":
@@ -57,7 +57,7 @@ EXPECTED_OPTIONS = {
 DEFAULT_ALLOWED = [
     re.compile(r"(^|\.)filters\[\]\.(source|destination|protocol|source_port|destination_port|mirrored|description)$"),
     re.compile(r"(^|\.)authentication\[\]\.(certmap|exclude_ca_name)$"),
-    re.compile(r"^(filters_mode|rules_mode|state|delete_unused)$"),
+    re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure)$"),
 ]
 
 HEADER = [
@@ -213,7 +213,7 @@ def test_every_option_is_fully_described(name):
     for path, doc in walk_options(DOCS[name].get("options")):
         assert doc.get("description"), path
         assert all(isinstance(line, str) for line in ([doc["description"]] if isinstance(doc["description"], str) else doc["description"])), path
-        assert doc.get("type") in ("str", "bool", "int", "list", "dict", "raw"), path
+        assert doc.get("type") in ("str", "bool", "int", "list", "dict", "raw", "path"), path
         if doc["type"] == "list":
             assert doc.get("elements") in ("str", "dict"), path
         if doc["type"] == "dict" or doc.get("elements") == "dict":
@@ -302,11 +302,13 @@ def test_nested_copies_of_the_shapes_stay_identical():
 @pytest.mark.parametrize("name", MODULES)
 def test_return_values(name):
     returns = yaml.safe_load(_stub(name)["RETURN"])
-    expected = {"config"} if name == "ipsec_info" else {"commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands"}
+    expected = {"config"} if name == "ipsec_info" else {
+        "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
+    }
     if name == "ipsec_config":
         expected |= {"gathered", "rendered", "parsed"}
     if name == "ipsec_backup":
-        expected |= {"assigned", "config"}
+        expected |= {"assigned", "config", "controller_file"}
     assert set(returns) == expected
     for key, doc in returns.items():
         for field in ("description", "returned", "type", "sample"):
@@ -421,10 +423,14 @@ def test_ansible_doc_resolves_the_same_option_trees(tmp_path):
 
 
 def _spec_shape(spec: dict) -> dict:
-    """The comparable part of an argument spec, keyed like :func:`_shape` reads documentation."""
+    """The comparable part of an argument spec, keyed like :func:`_shape` reads documentation (the
+    collection's ``int`` type, ``whole_number``, read as the ``int`` it documents)."""
+    def documented(kind):
+        return "int" if kind == "whole_number" else kind
+
     return {
         name: (
-            entry.get("type"), entry.get("elements"), entry.get("default"), tuple(entry.get("choices") or ()), bool(entry.get("required")),
+            documented(entry.get("type")), documented(entry.get("elements")), entry.get("default"), tuple(entry.get("choices") or ()), bool(entry.get("required")),
             _spec_shape(entry.get("options") or {}),
         )
         for name, entry in spec.items()
@@ -439,7 +445,7 @@ def _derived_specs() -> dict:
         "from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder\n"
         "_AnsibleCollectionFinder(paths=[sys.argv[1]])._install()\n"
         "from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import module_argument_spec\n"
-        "print(json.dumps({name: module_argument_spec(name) for name in sys.argv[2:]}))\n"
+        "print(json.dumps({name: module_argument_spec(name) for name in sys.argv[2:]}, default=lambda f: f.__name__))\n"
     )
     completed = subprocess.run(
         [sys.executable, "-c", script, str(REPO / ".cache" / "collections"), *MODULES], capture_output=True, text=True, timeout=120, check=False

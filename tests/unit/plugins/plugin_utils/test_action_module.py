@@ -14,7 +14,7 @@ from pathlib import Path
 from unittest.mock import MagicMock
 
 import pytest
-from ansible.errors import AnsibleActionFail
+from ansible.errors import AnsibleActionFail, AnsibleConnectionFailure
 from ansible.parsing.dataloader import DataLoader
 from ansible.playbook.play_context import PlayContext
 from ansible.playbook.task import Task
@@ -22,7 +22,7 @@ from netsh_emulator import run_powershell
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import BECOME_REFUSED, IpsecActionBase
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import argument_spec_from_doc
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import Outcome, write
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import OnFailure, Outcome, apply
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import PlanError
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Store
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import POWERSHELL_PREFIX
@@ -41,7 +41,7 @@ options:
   mode:
     description: What run_validated does.
     type: str
-    choices: [add, add_then_fail, plan_error]
+    choices: [add, add_then_fail, plan_error, read]
     default: add
   authentication:
     description: Carries the secret.
@@ -55,7 +55,7 @@ options:
 
 class SampleAction(IpsecActionBase):
     """add: one write batch and one read batch. add_then_fail: a write batch whose second command fails.
-    plan_error: a PlanError whose message quotes the secret."""
+    plan_error: a PlanError whose message quotes the secret. read: one read batch only."""
 
     module_name = "sample"
     seen: dict = {}
@@ -68,10 +68,13 @@ class SampleAction(IpsecActionBase):
         secret = (params["authentication"] or {}).get("pre_shared_key") or ""
         if params["mode"] == "plan_error":
             raise PlanError(f"cannot reach the desired state with key {secret}")
+        if params["mode"] == "read":
+            runner.run_batch([("ipsec", "static", "show", "policy", "all")], stop_on_error=False)
+            return {"changed": False}
         writes = [("ipsec", "static", "add", "policy", f"name={params['name']}", f"description={secret}")]
         if params["mode"] == "add_then_fail":
             writes.append(("ipsec", "static", "delete", "policy", "name=Nope"))
-        write(runner, Outcome(before=Store(), after=Store(), changes=(), commands=tuple(writes)))
+        apply(runner, Outcome(before=Store(), after=Store(), changes=(), commands=tuple(writes)), on_failure=OnFailure.STOP)
         (shown,) = runner.run_batch([("ipsec", "static", "show", "policy", f"name={params['name']}")], stop_on_error=False)
         return {"changed": True, "shown": shown.stdout, "echo": secret}
 
@@ -144,7 +147,7 @@ def test_every_validation_error_is_reported_and_nothing_runs(connection: MagicMo
     # The list of supported parameters that ends the message differs between ansible-core versions.
     assert result["msg"].startswith(
         "missing required arguments: name; "
-        "value of mode must be one of: add, add_then_fail, plan_error, got: sideways; "
+        "value of mode must be one of: add, add_then_fail, plan_error, read, got: sideways; "
         "Unsupported parameters for (lockdown.ipsec.sample) module: authentication.kerberos, colour. "
         "Supported parameters include: "
     )
@@ -173,14 +176,68 @@ def test_a_failed_batch_reports_what_ran_and_what_netsh_said(connection: MagicMo
     }
     assert result["not_run_commands"] == []
     assert result["msg"] == (
-        "netsh command 2 of 2 failed, the 1 before it were applied and the 0 after it were not: "
-        'netsh ipsec static delete policy name=Nope -> ERR IPsec[05901] : Policy "Nope" does not exist.'
-        " (the store could not be read back)"
+        'netsh command 2 of 2 failed: netsh ipsec static delete policy name=Nope -> ERR IPsec[05901] : Policy "Nope" does not exist.'
+        " The 1 before it were applied and the 0 after it were not"
     )
-    # The sample's commands are not model changes, so nothing can predict the store: no false 'after'.
-    assert result["after"] is None
-    assert "exception" not in result
-    assert connection.exec_command.call_count == 1
+    # The sample's commands are not model changes, so only the read back can tell the store.
+    assert [policy["name"] for policy in result["after"]["policies"]] == ["P1"]
+    assert "exception" not in result and "undo_commands" not in result
+    assert connection.exec_command.call_count == 2  # the write and the read back
+
+
+class Interruption(BaseException):
+    """Like ansible-core's task timeout: a BaseException raised wherever the task happens to be."""
+
+
+@pytest.mark.parametrize("cause", [AnsibleConnectionFailure("winrm: connection reset by peer"), Interruption("Timed out after 5 second(s).")])
+def test_a_write_whose_answer_never_comes_may_be_applied_in_part(connection: MagicMock, cause: BaseException) -> None:
+    answer = connection.exec_command.side_effect
+
+    def cut_off_after_running(cmd, in_data=None, sudoable=True):
+        answer(cmd, in_data, sudoable)  # the batch ran on the host...
+        raise cause  # ...but its answer never came back
+
+    connection.exec_command.side_effect = cut_off_after_running
+    result = make_action(connection, {"name": "P1"}).run(task_vars={})
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"] == (
+        f"the write batch of 1 netsh command(s) was sent to the host, but its answer never came back ({type(cause).__name__}: {cause}). "
+        "Part of the batch, or all of it, may have been applied. Run the task again: it reads what the host holds and converges from there."
+    )
+    assert result["commands"] == ["netsh ipsec static add policy name=P1 description="]
+
+
+def test_an_unreadable_answer_to_a_write_may_be_applied_in_part(connection: MagicMock) -> None:
+    connection.exec_command.side_effect = lambda cmd, in_data=None, sudoable=True: (0, b"garbage", b"")
+    result = make_action(connection, {"name": "P1"}).run(task_vars={})
+    assert result["failed"] is True and result["changed"] is True
+    assert "its answer never came back (TransportError: the host did not answer the netsh batch" in result["msg"]
+
+
+def test_a_connection_failure_before_any_write_is_ansibles(connection: MagicMock) -> None:
+    connection.exec_command.side_effect = AnsibleConnectionFailure("winrm: connection refused")
+    with pytest.raises(AnsibleConnectionFailure):
+        make_action(connection, {"name": "P1", "mode": "read"}).run(task_vars={})
+
+
+def test_a_keyboard_interrupt_during_a_write_passes_through(connection: MagicMock) -> None:
+    connection.exec_command.side_effect = KeyboardInterrupt()
+    with pytest.raises(KeyboardInterrupt):
+        make_action(connection, {"name": "P1"}).run(task_vars={})
+
+
+def test_an_error_after_a_completed_write_reports_the_change(connection: MagicMock) -> None:
+    answer = connection.exec_command.side_effect
+    calls = []
+
+    def read_fails(cmd, in_data=None, sudoable=True):
+        calls.append(cmd)
+        return answer(cmd, in_data, sudoable) if len(calls) == 1 else (0, b"no marker", b"")
+
+    connection.exec_command.side_effect = read_fails
+    result = make_action(connection, {"name": "P1"}).run(task_vars={})
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("the host did not answer the netsh batch")
 
 
 @pytest.mark.parametrize("mode", ["add", "add_then_fail", "plan_error"])

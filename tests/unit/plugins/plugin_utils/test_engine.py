@@ -11,7 +11,8 @@ import shlex
 
 import pytest
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, converge, gather, rendered
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, OnFailure, converge, gather, rendered
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._methods import KERBEROS
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Action,
     DefaultResponseRule,
@@ -29,6 +30,7 @@ from netsh_emulator import run_powershell
 
 @pytest.fixture
 def host(tmp_path):
+    """An ``execute`` for a fresh emulated host; ``host.env`` holds its NETSH_EMU_* settings."""
     env = {"NETSH_EMU_STATE": str(tmp_path / "store.json")}
 
     def execute(command: str, stdin: bytes):
@@ -37,6 +39,7 @@ def host(tmp_path):
         rc, out, err = run_powershell(argv[1:], stdin, env)
         return rc, out.decode("ascii"), err.decode("utf-8")
 
+    execute.env = env
     return execute
 
 
@@ -78,20 +81,110 @@ def test_check_mode_predicts_without_writing(host):
     assert gather(NetshRunner(host)) == predicted.after == applied.after
 
 
-def test_failure_in_the_middle_reports_what_ran(host):
-    # The emulator cannot resolve names under .invalid (its code 05912): the second command fails.
-    want = Store.of(filter_lists=[FilterList("Bad", "", (Filter.build(source="host.invalid"), Filter.build(source="10.0.0.1")))])
+# The emulator cannot resolve names under .invalid (its code 05912): the second command fails.
+BAD = Store.of(filter_lists=[FilterList("Bad", "", (Filter.build(source="host.invalid"), Filter.build(source="10.0.0.1")))])
+BAD_FAILED = "netsh ipsec static add filter filterlist=Bad srcaddr=host.invalid dstaddr=me protocol=ANY mirrored=yes"
+
+
+def test_failure_in_the_middle_is_undone_by_default(host):
+    converge(NetshRunner(host), lambda have: web_server(), state=State.REPLACED, check_mode=False)
+    before = gather(NetshRunner(host))
     runner = NetshRunner(host)
     with pytest.raises(ApplyFailed) as caught:
-        converge(runner, lambda have: want, state=State.REPLACED, check_mode=False)
-    assert runner.round_trips == 3  # read, write (stopped at the failure), read back
+        converge(runner, lambda have: BAD, state=State.MERGED, check_mode=False)
+    assert runner.round_trips == 5  # read, write (stopped at the failure), read back, undo, read back
     failure = caught.value
     assert failure.succeeded == ["netsh ipsec static add filterlist name=Bad"]
-    assert failure.failed_command == "netsh ipsec static add filter filterlist=Bad srcaddr=host.invalid dstaddr=me protocol=ANY mirrored=yes"
+    assert failure.failed_command == BAD_FAILED
     assert failure.not_run == ["netsh ipsec static add filter filterlist=Bad srcaddr=10.0.0.1 srcmask=255.255.255.255 dstaddr=me protocol=ANY mirrored=yes"]
     assert failure.stdout.startswith("ERR IPsec[05912] : ") and failure.rc == 1 and failure.stderr == ""
+    assert failure.undo.commands == ("netsh ipsec static delete filterlist name=Bad",)
+    assert failure.undo.failed_command is None and failure.undo.impossible == ""
+    assert failure.restored and failure.store_now == before == gather(NetshRunner(host))
+    assert str(failure) == (
+        f"netsh command 2 of 3 failed: {BAD_FAILED} -> {failure.stdout.strip()} The 1 before it were undone and the 1 after it "
+        "were not run: the store is as it was before the task (read back)"
+    )
+
+
+def test_a_failure_at_the_first_command_needs_no_undo(host):
+    runner = NetshRunner(host)
+    want = Store.of(filter_lists=[FilterList("Bad", "", (Filter.build(source="host.invalid"),))])
+    converge(NetshRunner(host), lambda have: Store.of(filter_lists=[FilterList("Bad", "", ())]), state=State.MERGED, check_mode=False)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: want, state=State.MERGED, check_mode=False)
+    assert runner.round_trips == 3  # read, write, read back: the store is as before, nothing to undo
+    assert caught.value.undo.commands == () and caught.value.restored
+    assert "Nothing had been applied before it and the 0 after it were not run" in str(caught.value)
+
+
+def test_failure_with_stop_leaves_what_ran(host):
+    runner = NetshRunner(host)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: BAD, state=State.REPLACED, check_mode=False, on_failure=OnFailure.STOP)
+    assert runner.round_trips == 3  # read, write (stopped at the failure), read back
+    failure = caught.value
+    assert failure.undo is None and not failure.restored
     assert failure.store_now_read and gather(NetshRunner(host)) == failure.store_now
-    assert "failed" in str(failure) and failure.failed_command in str(failure)
+    assert sorted(failure.store_now.filter_lists) == ["Bad"]
+    assert str(failure) == f"netsh command 2 of 3 failed: {BAD_FAILED} -> {failure.stdout.strip()} The 1 before it were applied and the 1 after it were not"
+
+
+def test_an_undo_that_fails_too_says_what_the_host_holds(host, tmp_path):
+    converge(NetshRunner(host), lambda have: web_server(), state=State.REPLACED, check_mode=False)
+    # Change 3 (the third add filter) fails, and so does change 4, the first command of the undo.
+    host.env.update(NETSH_EMU_FAIL_COUNTER=str(tmp_path / "count"), NETSH_EMU_FAIL_AT="3,4")
+    want = Store.of(filter_lists=[FilterList("More", "", tuple(Filter.build(protocol="tcp", destination_port=port) for port in (1, 2, 3)))])
+    runner = NetshRunner(host)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: want, state=State.MERGED, check_mode=False)
+    failure = caught.value
+    assert runner.round_trips == 5
+    assert failure.undo.commands == ("netsh ipsec static delete filterlist name=More",)
+    assert failure.undo.failed_command.startswith("netsh ipsec static delete filterlist name=More -> ERR IPsec[05073]")
+    assert not failure.restored and failure.store_now_read
+    host.env.pop("NETSH_EMU_FAIL_AT")
+    assert failure.store_now == gather(NetshRunner(host))
+    assert [item.destination_port for item in failure.store_now.filter_lists["More"].filters] == [1]
+    assert str(failure).endswith(
+        "Undoing the 2 before it failed too, at " + failure.undo.failed_command + "; the store now holds what 'after' shows"
+    )
+
+
+def test_no_undo_without_the_store_read_back(host):
+    calls = []
+
+    def losing_reads_after_the_write(command: str, stdin: bytes):
+        calls.append(command)
+        if len(calls) > 2:
+            return 0, "no marker: the read back was lost", ""
+        return host(command, stdin)
+
+    runner = NetshRunner(losing_reads_after_the_write)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: BAD, state=State.MERGED, check_mode=False)
+    failure = caught.value
+    assert runner.round_trips == 3 and not failure.store_now_read
+    assert failure.undo.impossible == "the store could not be read back after the failure"
+    assert sorted(failure.store_now.filter_lists) == ["Bad"]  # predicted from the command that succeeded
+    assert "could not be undone (the store could not be read back after the failure)" in str(failure)
+
+
+def test_an_undo_that_cannot_be_planned_is_not_attempted(host, tmp_path):
+    # netsh cannot remove the authentication methods of a default response rule (A-38), so a write
+    # that added some before it failed cannot be undone; nothing is attempted and the message says why.
+    converge(NetshRunner(host), lambda have: web_server(), state=State.REPLACED, check_mode=False)
+    # 1: set defaultrule (the opening phase), 2: add rule (a block rule: the closing phase) fails.
+    host.env.update(NETSH_EMU_FAIL_COUNTER=str(tmp_path / "count"), NETSH_EMU_FAIL_AT="2")
+    extra = Rule("Extra", "All inbound traffic", "Block")
+    want = Store.of(policies=[Policy("Packet Filter", rules=(extra,), default_rule=DefaultResponseRule(auth_methods=(KERBEROS,)))])
+    runner = NetshRunner(host)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: want, state=State.MERGED, check_mode=False)
+    failure = caught.value
+    assert runner.round_trips == 3
+    assert "netsh cannot remove the authentication methods of the default response rule" in failure.undo.impossible
+    assert failure.undo.commands == () and not failure.restored
 
 
 def test_want_may_depend_on_what_is_there(host):
