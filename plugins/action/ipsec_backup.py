@@ -1,79 +1,86 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lockdown.ipsec contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of lockdown.ipsec.ipsec_backup: export the store to a file on the host, or restore it.
+"""Action plugin of lockdown.ipsec.ipsec_backup: export the store, or restore it, never leaving less.
 
-``exported``: one round trip, the read batch followed by ``exportpolicy`` (the store as it was
-exported is returned for the record, with the assigned policy, which an export does not carry).
-``restored``: a read, one write batch (``delete all``, ``importpolicy``, and ``set policy ...
-assign=yes`` when ``assigned`` is given: an import never assigns, SYNTAX.md §8), and a read back.
-Check mode only reads.
+``exported``: one round trip, the read batch followed by ``exportpolicy`` when ``path`` is given; with
+``controller_file`` the store is also written on the controller as a structured backup.
+``restored`` from ``path`` (native): a read once the file opens on the host, one write batch (``delete
+all``, ``importpolicy``, the assignment) undone if any command fails, and a read back. From
+``controller_file`` (structured): an exact plan to the stored store, like any other change.
+The flows are in ``plugin_utils/_backup.py``.
 """
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import Outcome, gather, read_store, write
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import LockdownError
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import validated_option
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._backup import UNPREDICTABLE, export, export_command, restore_native, restore_structured
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._backup_file import backup_text, read_backup, write_backup
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import OnFailure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import complete_store_from_config
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import check_text
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import READ_COMMANDS
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import CONTEXT, command_line
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import store_diff
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import command_line, render_script
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import DIFF_HEADER, outcome_result
 
-
-def export_command(path: str) -> tuple[str, ...]:
-    return (*CONTEXT, "exportpolicy", f"file={path}")
-
-
-def restore_commands(path: str, assigned: str | None) -> list[tuple[str, ...]]:
-    commands = [(*CONTEXT, "delete", "all"), (*CONTEXT, "importpolicy", f"file={path}")]
-    if assigned:
-        commands.append((*CONTEXT, "set", "policy", f"name={assigned}", "assign=yes"))
-    return commands
+UNPREDICTABLE_WARNING = (
+    "the store after restoring the native export {path} cannot be predicted in check mode (its content cannot be read "
+    "on the controller): 'after' is null. A structured backup (controller_file) is restored with an exact prediction."
+)
 
 
 class ActionModule(IpsecActionBase):
     module_name = "ipsec_backup"
 
     def run_validated(self, params, *, check_mode, diff, runner):
-        path, assigned = params["path"], params["assigned"]
-        check_text("path", path, allow_empty=False)
+        path, controller_file, assigned = params["path"], params["controller_file"], params["assigned"]
+        if path is not None:
+            check_text("path", path, allow_empty=False)
         if assigned:
             check_text("assigned", assigned, allow_empty=False)
+        local = self._loader.path_dwim(controller_file) if controller_file else None
         if params["state"] == "exported":
-            return _export(runner, path, check_mode=check_mode)
-        return _restore(runner, path, assigned, check_mode=check_mode, diff=diff)
+            if path is None and local is None:
+                raise InvalidInput("path", None, "state exported needs path (a native export on the host), controller_file "
+                                                 "(a structured backup on the controller), or both")
+            return self._export(runner, path, local, check_mode=check_mode)
+        if (path is None) == (local is None):
+            raise InvalidInput("path", path, "state restored needs exactly one of path (a native export on the host) and "
+                                             "controller_file (a structured backup on the controller)")
+        if local is not None:
+            if assigned:
+                raise InvalidInput("assigned", assigned, "applies to a native restore (path) only: a structured backup "
+                                                         "records the assigned policy itself")
+            target = complete_store_from_config(validated_option("ipsec_config", "config", read_backup(local), source=f"controller_file {local}"))
+            outcome = restore_structured(runner, target, check_mode=check_mode, on_failure=on_failure(params))
+            return outcome_result(outcome, diff=diff)
+        if on_failure(params) is OnFailure.STOP:
+            raise InvalidInput("on_failure", "stop", "cannot be used with a native restore (path): a native restore that "
+                                                     "fails after 'delete all' is always undone, so it never leaves less than it found")
+        return _native_result(restore_native(runner, path, assigned, check_mode=check_mode), path, check_mode=check_mode, diff=diff)
 
-
-def _export(runner, path: str, *, check_mode: bool) -> dict:
-    if check_mode:
-        store = store_to_data(gather(runner))
-        return {"changed": False, "assigned": store["assigned"] or "", "config": store, "commands": []}
-    export = export_command(path)
-    results = runner.run_batch([*READ_COMMANDS, export], stop_on_error=False)
-    reads, exported = results[:len(READ_COMMANDS)], results[-1]
-    store = store_to_data(read_store(reads))
-    if exported.failed:
-        said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
-        raise LockdownError(f"netsh could not export the IPsec policy store: {command_line(export)} -> {said}")
-    return {"changed": True, "assigned": store["assigned"] or "", "config": store, "commands": [command_line(export)]}
-
-
-def _restore(runner, path: str, assigned: str | None, *, check_mode: bool, diff: bool) -> dict:
-    before = gather(runner)
-    commands = restore_commands(path, assigned)
-    lines = [command_line(argv) for argv in commands]
-    if check_mode:
-        result = {"changed": True, "commands": lines, "before": store_to_data(before), "after": store_to_data(before)}
-        if diff:
-            result["diff"] = store_diff(before, before)
+    def _export(self, runner, path, local, *, check_mode) -> dict:
+        store = export(runner, path, check_mode=check_mode)
+        result = {"changed": path is not None and not check_mode, "assigned": store.assigned_policy or "",
+                  "config": store_to_data(store), "commands": []}
+        if path is not None and not check_mode:
+            result["commands"] = [command_line(export_command(path))]
+        if local is not None:
+            text = backup_text(store, host=self.task_vars.get("inventory_hostname", "the host"))
+            written = write_backup(local, text, check_mode=check_mode)
+            result.update(changed=result["changed"] or written, controller_file=local)
         return result
-    # A restore's commands are not model changes, so a failure cannot be predicted: the store is read
-    # back, and the failure reported by the action shim in the shape every module uses.
-    write(runner, Outcome(before=before, after=before, changes=(), commands=tuple(commands)), read_back=True)
-    after = gather(runner)
-    result = {"changed": True, "commands": lines, "before": store_to_data(before), "after": store_to_data(after)}
-    if diff:
-        result["diff"] = store_diff(before, after)
+
+
+def _native_result(outcome, path: str, *, check_mode: bool, diff: bool) -> dict:
+    """A native restore's result: in check mode ``after`` is unknown, and the task says so."""
+    result = outcome_result(outcome, diff=diff)
+    if check_mode:
+        result["after"] = None
+        result["warnings"] = [UNPREDICTABLE_WARNING.format(path=path)]
+        if diff:
+            result["diff"] = {"before_header": f"{DIFF_HEADER} (before)", "after_header": f"{DIFF_HEADER} (after)",
+                              "before": render_script(outcome.before), "after": UNPREDICTABLE.format(path=path)}
     return result

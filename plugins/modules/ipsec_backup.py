@@ -9,53 +9,87 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 ---
 module: ipsec_backup
-short_description: Export the Windows static IPsec policy store to a file, or restore it from one
+short_description: Back up the Windows static IPsec policy store, or restore it without ever leaving less
 description:
-  - With O(state=exported), reads the Windows static IPsec policy store (C(netsh ipsec static)) and exports
-    all its policies, filter lists and filter actions to O(path) on the Windows host
-    (C(netsh ipsec static exportpolicy)), in one round trip. RV(assigned) says which policy was assigned,
-    because an export file does not restore the assignment; keep it with the file.
-  - With O(state=restored), reads the store, then in one write batch deletes everything in it
-    (C(delete all)), imports O(path) (C(importpolicy)) and, when O(assigned) is given, assigns that policy
-    (an import never assigns one), then reads the store back. This is the "delete everything, then import
-    the backup" of the AnalogX article's "Playing it safe".
-  - Exporting changes no policy, but it writes a file on the host, so it reports C(changed) (except in
-    check mode, where nothing is written and the task reports no change).
+  - With O(state=exported), reads the Windows static IPsec policy store (C(netsh ipsec static)) and backs it up,
+    in one round trip, in one or both of two ways.
+  - A B(native export) (O(path)) is a file on the Windows host written by C(netsh ipsec static exportpolicy),
+    the format of the IP Security Policies console's "Export Policies". It can be imported on any Windows host,
+    with or without this collection, but its content cannot be read on the controller. RV(assigned) says which
+    policy was assigned, because an export does not restore the assignment; keep it with the file.
+  - A B(structured backup) (O(controller_file)) is the whole store as data in a YAML file on the controller, in
+    the shape of the O(lockdown.ipsec.ipsec_config#module:config) option of M(lockdown.ipsec.ipsec_config), the
+    assigned policy included. It holds pre-shared keys in clear, so it is written with mode C(0600) (and never
+    shown in the task's result, where keys are C(********)). It needs nothing on the host and no
+    M(ansible.builtin.fetch).
+  - With O(state=restored) and O(path), restores a native export. The file must open for reading on the host
+    before anything is deleted (also in check mode); then one write batch deletes everything (C(delete all)),
+    imports the file (C(importpolicy)) and, when O(assigned) is given, assigns that policy. If any of it fails
+    (a corrupt file, an O(assigned) policy the export does not hold), everything is undone and the store is read
+    back; it ends exactly as it was, and the task fails saying so. This is the "delete everything, then import
+    the backup" of the AnalogX article's "Playing it safe", made safe.
+  - With O(state=restored) and O(controller_file), restores a structured backup as a plan like any other change;
+    it computes the commands that turn the store into the backed-up one (no C(delete all)), in the
+    make-before-break order, with an exact prediction in check mode and a real diff. O(on_failure) applies to
+    it; a restore from a native export is always undone when it fails, so O(on_failure=stop) is refused with
+    O(path).
+  - Which to use? Choose a structured backup when the controller keeps your backups, when you want to review a restore
+    with C(--check --diff), and when the policy that is assigned must stay assigned throughout. A native export
+    when the file must be usable without Ansible, for example with the IP Security Policies console. Both can
+    be written by one task.
+  - Exporting natively changes no policy, but it writes a file on the host, so it reports C(changed) (except in
+    check mode, where nothing is written). Writing the structured backup reports C(changed) when the file's
+    content changes.
   - The module runs on the controller and talks to Windows with one encoded PowerShell command per round
     trip, which runs C(netsh.exe) once per netsh command. C(become) is not supported.
   - netsh behaviours the module relies on that are not documented by Microsoft are listed in the assumption
     register, C(docs/assumptions.md) in the collection.
 extends_documentation_fragment:
   - lockdown.ipsec.ipsec
+  - lockdown.ipsec.ipsec.write
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.conn
 options:
   path:
     description:
-      - The path of the export file on the Windows host, used exactly as given (netsh may append
-        C(.ipsec) when the name has no extension).
-      - To keep a copy on the controller, fetch it with M(ansible.builtin.fetch) after the export.
+      - The native export file on the Windows host, used exactly as given (netsh may append C(.ipsec) when the
+        name has no extension). A relative path is relative to the working directory of the connection's
+        process on the host.
+      - With O(state=exported), written; with O(state=restored), read.
+      - To keep a copy on the controller, fetch it with M(ansible.builtin.fetch) after the export, or use
+        O(controller_file) instead.
     type: str
-    required: true
+  controller_file:
+    description:
+      - The structured backup file on the controller (YAML). A relative path is relative to the playbook's
+        directory.
+      - With O(state=exported), written (parent directories created, mode C(0600), atomically). With
+        O(state=restored), read, checked like the O(lockdown.ipsec.ipsec_config#module:config) option of
+        M(lockdown.ipsec.ipsec_config), and restored exactly.
+    type: path
   state:
     description:
-      - V(exported) writes the store to O(path).
-      - V(restored) replaces the whole store with the content of O(path).
+      - V(exported) backs the store up to O(path), O(controller_file), or both; at least one is required.
+      - V(restored) replaces the whole store with the content of O(path) or of O(controller_file); exactly one
+        is required.
     type: str
     choices: [exported, restored]
     default: exported
   assigned:
     description:
-      - With O(state=restored), the name of the policy to assign after the import (use the RV(assigned) the
-        export returned). V("") or left out assigns none.
+      - With O(state=restored) and O(path), the name of the policy to assign after the import (use the
+        RV(assigned) the export returned). V("") or left out assigns none.
+      - A structured backup records the assignment itself, so this is refused with O(controller_file).
       - Ignored with O(state=exported).
     type: str
 attributes:
   check_mode:
     support: full
     details:
-      - In check mode the store is only read; nothing is exported, deleted or imported.
+      - In check mode the store is only read; nothing is exported, written, deleted or imported.
+      - A restore from a native export cannot know the store it would bring, so its RV(after) is null and the
+        task warns; a restore from a structured backup predicts it exactly.
   diff_mode:
     support: full
     details:
@@ -70,18 +104,18 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Back up the IPsec policy store before changing it
+- name: Back up the IPsec policy store before changing it, on the host and on the controller
   lockdown.ipsec.ipsec_backup:
     path: C:\Windows\Temp\ipsec-backup.ipsec
+    controller_file: backups/{{ inventory_hostname }}-ipsec.yml
   register: ipsec_backup
 
-- name: Keep a copy on the controller
-  ansible.builtin.fetch:
-    src: C:\Windows\Temp\ipsec-backup.ipsec
-    dest: backups/{{ inventory_hostname }}.ipsec
-    flat: true
+- name: Review what restoring the structured backup would change (run with --check --diff)
+  lockdown.ipsec.ipsec_backup:
+    state: restored
+    controller_file: backups/{{ inventory_hostname }}-ipsec.yml
 
-- name: Restore the store and the assignment it had
+- name: Restore the native export and the assignment it had
   lockdown.ipsec.ipsec_backup:
     path: C:\Windows\Temp\ipsec-backup.ipsec
     state: restored
@@ -121,9 +155,18 @@ config:
     filter_actions: []
     policies: []
     assigned: ""
+controller_file:
+  description: With O(controller_file), the absolute path of the structured backup on the controller.
+  returned: state is exported and controller_file is given
+  type: str
+  sample: /home/ops/playbooks/backups/web01-ipsec.yml
 commands:
-  description: The netsh command lines run (or, in check mode, that would run) to restore, in order.
-  returned: state is restored
+  description:
+    - The netsh command lines run (or, in check mode, that would run), in order. Pre-shared keys are shown as
+      C(********).
+    - For a native export, the C(exportpolicy) command (none in check mode). For a native restore, C(delete all),
+      C(importpolicy) and the assignment. For a structured restore, the commands of the plan.
+  returned: always
   type: list
   elements: str
   sample:
@@ -157,8 +200,10 @@ before:
     assigned: ""
 after:
   description:
-    - With O(state=restored), the store after the restore, read back from the host. In check mode the same as
-      RV(before) (the content of the file is not known without importing it).
+    - With O(state=restored), the store after the restore, read back from the host after a native restore,
+      predicted from the plan after a structured one. In check mode, predicted for a structured restore, and
+      null for a native one (the content of the file is not known without importing it; the task warns).
+    - After a failure, the store as read back from the host.
   returned: state is restored
   type: dict
   contains:
@@ -217,4 +262,13 @@ not_run_commands:
   type: list
   elements: str
   sample: []
+undo_commands:
+  description:
+    - When a netsh command failed and O(on_failure=rollback), the command lines that undid the commands before
+      it, in order (empty when nothing had been applied).
+  returned: when a netsh command failed and O(on_failure=rollback)
+  type: list
+  elements: str
+  sample:
+    - netsh ipsec static delete policy "name=Packet Filter"
 """

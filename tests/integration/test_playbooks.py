@@ -12,9 +12,9 @@ from packet_check import assert_packets, inbound, outbound, read_config, reply_t
 PLAYBOOKS = REPO / "playbooks"
 
 
-def run(host, name: str, **extra_vars):
+def run(host, name: str, *, check: bool = False, **extra_vars):
     extra = {"packet_filter_backup_path": str(host.workdir / "pf-backup.ipsec"), **extra_vars}
-    played = host.run_playbook(PLAYBOOKS / name, extra_vars=extra)
+    played = host.run_playbook(PLAYBOOKS / name, extra_vars=extra, check=check)
     assert played.rc == 0, played.stdout + played.stderr
     return played
 
@@ -92,6 +92,20 @@ def test_backup_then_restore(host):
     run(host, "lockdown_mail_server.yml")
     assert read_config(host) != original
     played = run(host, "restore.yml", backup_path=path, assigned="LD - Packet Filter")
+    assert played.task("Restore the IPsec policy store")["changed"] is True
+    assert read_config(host) == original
+
+
+def test_structured_backup_then_restore(host):
+    run(host, "lockdown_web_server.yml")
+    original = read_config(host)
+    backup = str(host.workdir / "backups" / "store.yml")
+    run(host, "backup.yml", backup_path=str(host.workdir / "store.ipsec"), backup_controller_file=backup)
+    run(host, "lockdown_mail_server.yml")
+    checked = run(host, "restore.yml", check=True, backup_controller_file=backup)
+    assert checked.task("Restore the IPsec policy store")["after"] == original
+    assert not [line for line in checked.task("Restore the IPsec policy store")["commands"] if "delete all" in line]
+    played = run(host, "restore.yml", backup_controller_file=backup)
     assert played.task("Restore the IPsec policy store")["changed"] is True
     assert read_config(host) == original
 

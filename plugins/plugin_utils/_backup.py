@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""PRIVATE to the collection. Exporting the store and restoring it, without ever leaving less than was there.
+
+Two kinds of backup (``ipsec_backup``):
+
+* **native**: ``netsh ipsec static exportpolicy`` writes a file on the host in the format of the IP
+  Security Policies console. The controller cannot read it, so a restore is ``delete all``,
+  ``importpolicy`` and, since an import never assigns (SYNTAX.md §8), ``set policy ... assign=yes``.
+  :func:`restore_native` makes that safe: the file must open on the host before anything is deleted
+  (the bootstrap's file precondition, in check mode too), and a batch that fails after ``delete all``
+  is undone (``_engine.apply`` with :attr:`~._engine.OnFailure.ROLLBACK`, always): the store ends as
+  it was, read back and compared.
+* **structured**: the store as data in a file on the controller (:mod:`._backup_file`). Restoring it
+  is an exact plan to that store (:func:`restore_structured`).
+"""
+
+from __future__ import annotations
+
+from ._engine import OnFailure, Outcome, apply, converge, gather, read_store
+from ._errors import LockdownError
+from ._model import Store
+from ._parse import READ_COMMANDS
+from ._plan import Scope, State
+from ._render import CONTEXT, command_line
+from ._transport import NetshRunner
+
+# What --diff shows as the store after a native restore in check mode.
+UNPREDICTABLE = (
+    "# The store after importing {path} cannot be predicted: a native export cannot be read on the controller.\n"
+    "# (A structured backup, controller_file, can: its restore is planned exactly.)\n"
+)
+
+
+def export_command(path: str) -> tuple[str, ...]:
+    return (*CONTEXT, "exportpolicy", f"file={path}")
+
+
+def restore_commands(path: str, assigned: str | None) -> tuple[tuple[str, ...], ...]:
+    """``delete all``, ``importpolicy`` and, for ``assigned``, the assignment (an import never assigns)."""
+    commands = [(*CONTEXT, "delete", "all"), (*CONTEXT, "importpolicy", f"file={path}")]
+    if assigned:
+        commands.append((*CONTEXT, "set", "policy", f"name={assigned}", "assign=yes"))
+    return tuple(commands)
+
+
+def export(runner: NetshRunner, path: str | None, *, check_mode: bool) -> Store:
+    """Read the store and, with ``path`` and not in check mode, export it natively in the same round trip.
+
+    Returns the store as read (the export holds the same, without the assignment).
+
+    Raises:
+        LockdownError: netsh could not export (its words in the message), or the read failed.
+    """
+    if path is None or check_mode:
+        return gather(runner)
+    command = export_command(path)
+    results = runner.run_batch([*READ_COMMANDS, command], stop_on_error=False)
+    store, exported = read_store(results[:len(READ_COMMANDS)]), results[-1]
+    if exported.failed:
+        said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
+        raise LockdownError(f"netsh could not export the IPsec policy store: {command_line(command)} -> {said}")
+    return store
+
+
+def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, check_mode: bool) -> Outcome:
+    """Restore the native export ``path`` (a file on the host), assigning ``assigned`` afterwards.
+
+    One round trip reads the store once ``path`` opens for reading on the host; then (not in check mode)
+    one write batch, which checks the file again, deletes everything, imports and assigns; then one read
+    back. The outcome's ``after`` is that read back; in check mode it is ``before`` and means nothing
+    (the file's content cannot be known on the controller): callers must say so.
+
+    Raises:
+        FilesUnreadable: ``path`` does not open on the host; nothing was deleted.
+        ApplyFailed: a command failed; everything was undone (see :func:`~._engine.apply`).
+    """
+    before = gather(runner, files=[path])
+    commands = restore_commands(path, assigned)
+    outcome = Outcome(before, before, (), commands)
+    if check_mode:
+        return outcome
+    apply(runner, outcome, on_failure=OnFailure.ROLLBACK, files=[path])
+    return Outcome(before, gather(runner), (), commands)
+
+
+def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, on_failure: OnFailure) -> Outcome:
+    """Make the store exactly ``target`` (a complete store, from a structured backup): a converge over
+    the whole store (``_plan.plan_exact``), with its exact prediction and make-before-break order.
+
+    Raises:
+        LockdownError: as :func:`~._engine.converge`.
+    """
+    return converge(runner, lambda have: target, state=State.OVERRIDDEN, scope=Scope(whole_store=True),
+                    check_mode=check_mode, on_failure=on_failure)
+
+
+__all__ = ["UNPREDICTABLE", "export", "export_command", "restore_commands", "restore_native", "restore_structured"]
