@@ -122,6 +122,7 @@ class EmulatedHost:
         assert self.endpoint is not None, "only a WinRM host has an endpoint to restart"
         self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port).start()
         self.endpoint.env = self.env
+
     def play(
         self, tasks, *, check: bool = False, diff: bool = False, extra_vars: dict | None = None, vars: dict | None = None, verbosity: int = 0,
         interrupted: bool = False,

@@ -79,10 +79,9 @@ def test_a_case_only_rename_converges_in_one_run_and_is_idempotent(host, rename,
 
 def test_a_whole_config_in_another_case_renames_everything_and_keeps_the_assignment(host):
     build(host)
+    rules = [{"name": "WEB", "filter_list": "web", "filter_action": "permit"}, {"name": "ALL", "filter_list": "all inbound", "filter_action": "block"}]
     shouting = config(lists=(dict(WEB, name="WEB"), dict(ALL, name="ALL INBOUND")), actions=(dict(PERMIT, name="PERMIT"), dict(BLOCK, name="BLOCK")),
-                      policies=({"name": "LOCKDOWN", "rules": [{"name": "WEB", "filter_list": "web", "filter_action": "permit"},
-                                                              {"name": "ALL", "filter_list": "all inbound", "filter_action": "block"}]},),
-                      assigned="lockdown")
+                      policies=({"name": "LOCKDOWN", "rules": rules},), assigned="lockdown")
     played = host.play([task("ipsec_config", {"state": "replaced", "config": shouting}, "shout"), read_back_task()])
     assert played.rc == 0, played.stdout
     result = played.task("shout")

@@ -37,6 +37,9 @@ def case(id_: str, module: str, args: dict, *expected: str, marks=()):
     return pytest.param(Case(id_, module, args, expected), id=id_, marks=marks)
 
 
+RULE = {"name": "r", "filter_list": "L", "filter_action": "A"}
+
+
 def one_filter(**fields) -> dict:
     return {"name": "Validation", "filters": [fields]}
 
@@ -129,8 +132,7 @@ PURE = [
          {"name": "Validation", "rules": [{"name": "r", "filter_list": "L", "filter_action": "A", "tunnel": "fe80::1%12"}]},
          "rules[0].tunnel:", "'fe80::1%12'", "zone index"),
     case("certmap inside a root CA name", "ipsec_policy",
-         {"name": "Validation", "rules": [{"name": "r", "filter_list": "L", "filter_action": "A",
-                                            "authentication": [{"root_ca": "CN=Corp Root certmap:yes"}]}]},
+         {"name": "Validation", "rules": [dict(RULE, authentication=[{"root_ca": "CN=Corp Root certmap:yes"}])]},
          "rules[0].authentication[0].root_ca:", "'CN=Corp Root certmap:yes'", "certificate name only"),
     case("main-mode lifetime 0", "ipsec_policy", {"name": "Validation", "mm_lifetime": 0}, "mm_lifetime:", "(got 0)", "from 1 to 71582788 minutes"),
     case("polling interval beyond 32-bit seconds", "ipsec_config", {"config": {"policies": [{"name": "Validation", "polling_interval": 2**31}]}},
@@ -143,7 +145,7 @@ PURE = [
          {"config": {"filter_actions": [{"name": "Permit", "action": "permit"}, {"name": "PERMIT", "action": "permit"}]}},
          "config.filter_actions[1].name:", "'PERMIT'", "Windows ignores case"),
     case("two rules differing only by case", "ipsec_policy",
-         {"name": "Validation", "rules": [{"name": "Web", "filter_list": "L", "filter_action": "A"}, {"name": "WEB", "filter_list": "L", "filter_action": "A"}]},
+         {"name": "Validation", "rules": [{"name": name, "filter_list": "L", "filter_action": "A"} for name in ("Web", "WEB")]},
          "rules[1].name:", "'WEB'", "Windows ignores case"),
     case("superscript digit as a port", "ipsec_filter_list", one_filter(protocol="tcp", destination_port="²"),
          "filters[0].destination_port:", "'²'", "port number"),

@@ -430,7 +430,8 @@ def _spec_shape(spec: dict) -> dict:
 
     return {
         name: (
-            documented(entry.get("type")), documented(entry.get("elements")), entry.get("default"), tuple(entry.get("choices") or ()), bool(entry.get("required")),
+            documented(entry.get("type")), documented(entry.get("elements")), entry.get("default"), tuple(entry.get("choices") or ()),
+            bool(entry.get("required")),
             _spec_shape(entry.get("options") or {}),
         )
         for name, entry in spec.items()

@@ -37,7 +37,6 @@ from test_plan import (
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._changes import (
     AddFilter,
-    AddFilterAction,
     AddFilterList,
     AddPolicy,
     AddRule,
@@ -45,7 +44,6 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._changes import (
     DeleteFilterAction,
     DeleteFilterList,
     DeletePolicy,
-    DeleteRule,
     RenameFilterAction,
     RenameFilterList,
     RenamePolicy,
