@@ -63,10 +63,9 @@ class ActionModule(IpsecActionBase):
 
     def _export(self, runner, path, local, *, check_mode) -> dict:
         store = export(runner, path, check_mode=check_mode)
-        result = {"changed": path is not None and not check_mode, "assigned": store.assigned_policy or "",
-                  "config": store_to_data(store), "commands": []}
-        if path is not None and not check_mode:
-            result["commands"] = [command_line(export_command(path))]
+        # A native export always writes its file: changed, and in check mode what would run.
+        result = {"changed": path is not None, "assigned": store.assigned_policy or "", "config": store_to_data(store),
+                  "commands": [] if path is None else [command_line(export_command(path))]}
         if local is not None:
             text = backup_text(store, host=self.task_vars.get("inventory_hostname", "the host"))
             written = write_backup(local, text, check_mode=check_mode)

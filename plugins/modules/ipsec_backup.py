@@ -37,9 +37,9 @@ description:
     with C(--check --diff), and when the policy that is assigned must stay assigned throughout. A native export
     when the file must be usable without Ansible, for example with the IP Security Policies console. Both can
     be written by one task.
-  - Exporting natively changes no policy, but it writes a file on the host, so it reports C(changed) (except in
-    check mode, where nothing is written). Writing the structured backup reports C(changed) when the file's
-    content changes.
+  - Exporting natively changes no policy, but it writes a file on the host, so it reports C(changed), in check
+    mode too (where nothing is written). Writing the structured backup reports C(changed) when the file's
+    content changes (or, in check mode, would change).
   - The module runs on the controller and talks to Windows with one encoded PowerShell command per round
     trip, which runs C(netsh.exe) once per netsh command. C(become) is not supported.
   - netsh behaviours the module relies on that are not documented by Microsoft are listed in the assumption
@@ -164,7 +164,7 @@ commands:
   description:
     - The netsh command lines run (or, in check mode, that would run), in order. Pre-shared keys are shown as
       C(********).
-    - For a native export, the C(exportpolicy) command (none in check mode). For a native restore, C(delete all),
+    - For a native export, the C(exportpolicy) command. For a native restore, C(delete all),
       C(importpolicy) and the assignment. For a structured restore, the commands of the plan.
   returned: always
   type: list

@@ -21,7 +21,7 @@ from ansible.plugins.action import ActionBase
 from ._argspec import module_argument_spec
 from ._engine import ApplyFailed, OnFailure
 from ._errors import LockdownError
-from ._results import failure_result, interrupted_result
+from ._results import after_write_result, failure_result, interrupted_result
 from ._transport import NetshRunner
 
 # What must pass through even while a write is pending: the user or the system stopping Ansible.
@@ -43,9 +43,11 @@ class IpsecActionBase(ActionBase):
     :meth:`run_validated` each become ``failed: true`` with a ``msg`` (no traceback). While a write
     batch is on its way (sent, answer not yet read), anything that ends the task (a lost connection,
     the task's ``timeout``, an unreadable answer) becomes ``failed: true, changed: true`` saying that
-    the batch may have been applied in part (:func:`~._results.interrupted_result`); only
-    ``KeyboardInterrupt`` and ``SystemExit`` pass through. Otherwise connection errors
-    (``AnsibleError``) and programming errors propagate to Ansible unchanged. Async is refused by
+    the batch may have been applied in part (:func:`~._results.interrupted_result`), and after a
+    write batch ran, anything that ends the task becomes ``failed: true, changed: true`` too
+    (:func:`~._results.after_write_result`); only ``KeyboardInterrupt`` and ``SystemExit`` pass
+    through. Before any write, connection errors (``AnsibleError``) and programming errors propagate
+    to Ansible unchanged. Async is refused by
     ``ActionBase.run`` (``_supports_async``).
     """
 
@@ -96,11 +98,15 @@ class IpsecActionBase(ActionBase):
             )
         except ApplyFailed as error:
             return failure_result(error)
-        except BaseException as error:  # pylint: disable=broad-except  # re-raised below unless a write is pending
-            if runner.write_pending and not isinstance(error, _NEVER_CAUGHT):
+        except BaseException as error:  # pylint: disable=broad-except  # re-raised below unless a write is involved
+            if isinstance(error, _NEVER_CAUGHT):
+                raise
+            if runner.write_pending:
                 return interrupted_result(error, runner.last_write)
+            if runner.wrote:
+                return after_write_result(error)
             if isinstance(error, LockdownError):
-                return {"failed": True, "changed": runner.wrote, "msg": str(error)}
+                return {"failed": True, "changed": False, "msg": str(error)}
             raise
 
     def _execute(self, command: str, stdin: bytes) -> tuple[int, str, str]:

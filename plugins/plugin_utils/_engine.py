@@ -144,12 +144,13 @@ class ApplyFailed(LockdownError):
 
     def read_back(self, runner: NetshRunner) -> None:
         """Replace :attr:`store_now` with the store read from the host (one more round trip, only ever
-        after a failure: on a lockdown tool the truth is worth it). If that read fails too, the
+        after a failure: on a lockdown tool the truth is worth it). If that read fails too, for any
+        reason (the connection included: the failure already being reported matters more), the
         previous value stays and :attr:`store_now_read` becomes ``False``."""
         try:
             self.store_now = gather(runner)
             self.store_now_read = True
-        except LockdownError:
+        except Exception:  # pylint: disable=broad-except  # see the docstring
             self.store_now_read = False
 
     def roll_back(self, runner: NetshRunner) -> None:
@@ -176,8 +177,8 @@ class ApplyFailed(LockdownError):
         except BatchFailed as failure:
             said = (failure.failed.stdout + failure.failed.stderr).strip() or f"exit code {failure.failed.rc}"
             undo = Undo(lines, failed_command=f"{command_line(failure.failed.argv)} -> {said}")
-        except LockdownError as error:
-            undo = Undo(lines, failed_command=f"(the answer could not be read: {error})")
+        except Exception as error:  # pylint: disable=broad-except  # an unanswered undo is reported with the failure
+            undo = Undo(lines, failed_command=f"(its answer never came back: {type(error).__name__}: {error})")
         else:
             undo = Undo(lines)
         self.read_back(runner)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ._engine import ApplyFailed, Outcome
+from ._errors import LockdownError
 from ._model import Store
 from ._present import store_to_data
 from ._render import command_line, render_script
@@ -81,7 +82,7 @@ def interrupted_result(cause: BaseException, commands: Sequence[Sequence[str]]) 
     ``changed`` is true (the host may have changed), and the message says that a new run converges:
     every run starts by reading what the host holds.
     """
-    reason = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+    reason = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__  # the type says what cut it off
     return {
         "failed": True,
         "changed": True,
@@ -94,4 +95,16 @@ def interrupted_result(cause: BaseException, commands: Sequence[Sequence[str]]) 
     }
 
 
-__all__ = ["DIFF_HEADER", "failure_result", "interrupted_result", "outcome_result", "store_diff"]
+def after_write_result(cause: BaseException) -> dict[str, Any]:
+    """The result of a task that ended with ``cause`` after one of its write batches had run: the
+    host changed, whatever went wrong afterwards (a read back, the connection)."""
+    return {"failed": True, "changed": True, "msg": f"the store was changed, then the task failed: {_reason(cause)}"}
+
+
+def _reason(cause: BaseException) -> str:
+    if isinstance(cause, LockdownError):
+        return str(cause)
+    return f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+
+
+__all__ = ["DIFF_HEADER", "after_write_result", "failure_result", "interrupted_result", "outcome_result", "store_diff"]

@@ -80,12 +80,19 @@ def test_export_change_restore_returns_the_original_store(host):
     assert result["after"] == original == restored.task(READ_BACK)["config"]
 
 
-def test_export_in_check_mode_writes_nothing(host):
-    checked = host.play([task("ipsec_backup", {"path": _path(host), "controller_file": str(host.workdir / "b.yml")}, "export")], check=True)
-    assert checked.rc == 0, checked.stdout
-    assert checked.task("export")["changed"] is False or checked.task("export")["commands"] == []
-    assert checked.round_trips == 1
-    assert not (host.workdir / BACKUP_FILE).exists() and not (host.workdir / "b.yml").exists()
+def test_export_in_check_mode_writes_nothing_and_says_what_it_would_do(host):
+    build_web_server(host)
+    controller_file = str(host.workdir / "b.yml")
+    for args in ({"path": _path(host)}, {"controller_file": controller_file}):
+        checked = host.play([task("ipsec_backup", args, "export")], check=True)
+        assert checked.rc == 0, checked.stdout
+        result = checked.task("export")
+        assert result["changed"] is True and checked.round_trips == 1
+        assert result["commands"] == ([f"netsh ipsec static exportpolicy file={_path(host)}"] if "path" in args else [])
+        assert not (host.workdir / BACKUP_FILE).exists() and not (host.workdir / "b.yml").exists()
+    host.play([task("ipsec_backup", {"controller_file": controller_file}, "export")])
+    checked = host.play([task("ipsec_backup", {"controller_file": controller_file}, "export")], check=True)
+    assert checked.task("export")["changed"] is False  # the file already holds this store
 
 
 def test_a_native_restore_in_check_mode_says_it_cannot_predict(host):

@@ -237,7 +237,26 @@ def test_an_error_after_a_completed_write_reports_the_change(connection: MagicMo
     connection.exec_command.side_effect = read_fails
     result = make_action(connection, {"name": "P1"}).run(task_vars={})
     assert result["failed"] is True and result["changed"] is True
-    assert result["msg"].startswith("the host did not answer the netsh batch")
+    assert result["msg"].startswith("the store was changed, then the task failed: the host did not answer the netsh batch")
+
+
+def test_a_lost_connection_after_a_completed_write_reports_the_change(connection: MagicMock) -> None:
+    answer = connection.exec_command.side_effect
+    calls = []
+
+    def connection_lost(cmd, in_data=None, sudoable=True):
+        calls.append(cmd)
+        if len(calls) == 1:
+            return answer(cmd, in_data, sudoable)
+        raise AnsibleConnectionFailure("winrm: connection reset by peer")
+
+    connection.exec_command.side_effect = connection_lost
+    result = make_action(connection, {"name": "P1"}).run(task_vars={})
+    assert result == {
+        "failed": True, "changed": True,
+        "msg": "the store was changed, then the task failed: AnsibleConnectionFailure: winrm: connection reset by peer",
+        "invocation": result["invocation"],
+    }
 
 
 @pytest.mark.parametrize("mode", ["add", "add_then_fail", "plan_error"])

@@ -11,7 +11,7 @@ import shlex
 
 import pytest
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, OnFailure, converge, gather, rendered
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, OnFailure, Outcome, converge, gather, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._methods import KERBEROS
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Action,
@@ -24,7 +24,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Store,
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import NetshRunner
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchFailed, CommandResult, NetshRunner
 from netsh_emulator import run_powershell
 
 
@@ -168,6 +168,48 @@ def test_no_undo_without_the_store_read_back(host):
     assert failure.undo.impossible == "the store could not be read back after the failure"
     assert sorted(failure.store_now.filter_lists) == ["Bad"]  # predicted from the command that succeeded
     assert "could not be undone (the store could not be read back after the failure)" in str(failure)
+
+
+def test_a_read_back_lost_with_the_connection_still_reports_the_failure(host):
+    calls = []
+
+    def connection_lost_after_the_write(command: str, stdin: bytes):
+        calls.append(command)
+        if len(calls) > 2:
+            raise ConnectionResetError("connection reset by peer")
+        return host(command, stdin)
+
+    runner = NetshRunner(connection_lost_after_the_write)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: BAD, state=State.MERGED, check_mode=False)
+    assert not caught.value.store_now_read and caught.value.undo.impossible == "the store could not be read back after the failure"
+    assert caught.value.failed_command == BAD_FAILED
+
+
+def test_an_undo_whose_answer_never_comes_is_reported_with_the_failure(host):
+    calls = []
+
+    def connection_lost_during_the_undo(command: str, stdin: bytes):
+        calls.append(command)
+        if len(calls) == 4:
+            raise ConnectionResetError("connection reset by peer")
+        return host(command, stdin)
+
+    runner = NetshRunner(connection_lost_during_the_undo)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: BAD, state=State.MERGED, check_mode=False)
+    failure = caught.value
+    assert failure.undo.failed_command == "(its answer never came back: ConnectionResetError: connection reset by peer)"
+    assert failure.store_now_read and runner.round_trips == 5 and runner.write_pending
+    assert "Undoing the 1 before it failed too, at (its answer never came back" in str(failure)
+
+
+def test_a_message_without_a_full_stop_gets_one():
+    failure = ApplyFailed(
+        BatchFailed((), CommandResult(("a",), 5, "", ""), ()),
+        Outcome(Store(), Store(), (), (("a",),)),
+    )
+    assert str(failure) == "netsh command 1 of 1 failed: netsh a -> exit code 5. The 0 before it were applied and the 0 after it were not"
 
 
 def test_an_undo_that_cannot_be_planned_is_not_attempted(host, tmp_path):
