@@ -27,7 +27,8 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import DIF
 
 UNPREDICTABLE_WARNING = (
     "the store after restoring the native export {path} cannot be predicted in check mode (its content cannot be read "
-    "on the controller): 'after' is null. A structured backup (controller_file) is restored with an exact prediction."
+    "on the controller): 'after' is null, and the later tasks of this check run read the host again. A structured backup "
+    "(controller_file) is restored with an exact prediction."
 )
 
 
@@ -54,15 +55,16 @@ class ActionModule(IpsecActionBase):
                 raise InvalidInput("assigned", assigned, "applies to a native restore (path) only: a structured backup "
                                                          "records the assigned policy itself")
             target = complete_store_from_config(validated_option("ipsec_config", "config", read_backup(local), source=f"controller_file {local}"))
-            outcome = restore_structured(runner, target, check_mode=check_mode, on_failure=on_failure(params))
+            outcome = restore_structured(runner, target, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried)
             return outcome_result(outcome, diff=diff)
         if on_failure(params) is OnFailure.STOP:
             raise InvalidInput("on_failure", "stop", "cannot be used with a native restore (path): a native restore that "
                                                      "fails after 'delete all' is always undone, so it never leaves less than it found")
-        return _native_result(restore_native(runner, path, assigned, check_mode=check_mode), path, check_mode=check_mode, diff=diff)
+        outcome = restore_native(runner, path, assigned, check_mode=check_mode, carried=self.carried)
+        return _native_result(outcome, path, check_mode=check_mode, diff=diff)
 
     def _export(self, runner, path, local, *, check_mode) -> dict:
-        store = export(runner, path, check_mode=check_mode)
+        store = export(runner, path, check_mode=check_mode, carried=self.carried)
         # A native export always writes its file: changed, and in check mode what would run.
         result = {"changed": path is not None, "assigned": store.assigned_policy or "", "config": store_to_data(store),
                   "commands": [] if path is None else [command_line(export_command(path))]}

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, gather, rendered
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, current_store, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assignment_from, store_from_config, with_assignment
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Store
@@ -28,7 +28,8 @@ class ActionModule(IpsecActionBase):
     def run_validated(self, params, *, check_mode, diff, runner):
         state, config = params["state"], params["config"]
         if state == "gathered":
-            return {"changed": False, "gathered": store_to_data(gather(runner))}
+            store, predicted = current_store(runner, check_mode=check_mode, carried=self.carried)
+            return {"changed": False, "gathered": store_to_data(store), **({"predicted": True} if predicted else {})}
         if state == "parsed":
             if params["running_config"] is None:
                 raise InvalidInput("running_config", None, "is required by state parsed: give the output of netsh ipsec static show all")
@@ -48,6 +49,7 @@ class ActionModule(IpsecActionBase):
             scope=scope,
             check_mode=check_mode,
             on_failure=on_failure(params),
+            carried=self.carried,
         )
         return outcome_result(outcome, diff=diff)
 

@@ -30,4 +30,4 @@ class ActionModule(IpsecActionBase):
             return Store.of(filter_actions=[filter_action_from(params, fill_defaults=True)])
 
         state = State.DELETED if params["state"] == "absent" else State.REPLACED
-        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params)), diff=diff)
+        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried), diff=diff)

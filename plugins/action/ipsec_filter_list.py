@@ -32,4 +32,4 @@ class ActionModule(IpsecActionBase):
             # A new one gets the documented defaults.
             return Store.of(filter_lists=[filter_list_from(params, fill_defaults=True)])
 
-        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params)), diff=diff)
+        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried), diff=diff)

@@ -1,12 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lockdown.ipsec contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Action plugin of lockdown.ipsec.ipsec_info: the whole store as data, in one round trip."""
+"""Action plugin of lockdown.ipsec.ipsec_info: the whole store as data, in one round trip (in a check run,
+the store the earlier tasks of the run predicted, if any, without a round trip)."""
 
 from __future__ import annotations
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import gather
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import current_store
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
 
 
@@ -14,4 +15,6 @@ class ActionModule(IpsecActionBase):
     module_name = "ipsec_info"
 
     def run_validated(self, params, *, check_mode, diff, runner):
-        return {"changed": False, "config": store_to_data(gather(runner))}
+        store, predicted = current_store(runner, check_mode=check_mode, carried=self.carried)
+        # In a check run, the store the earlier tasks predicted, and the result says so.
+        return {"changed": False, "config": store_to_data(store), **({"predicted": True} if predicted else {})}

@@ -33,7 +33,7 @@ class ActionModule(IpsecActionBase):
             state = State.DELETED
         else:
             state = State.MERGED if params["rules_mode"] == "merge" else State.REPLACED
-        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params)), diff=diff)
+        return outcome_result(converge(runner, want, state=state, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried), diff=diff)
 
 
 def _removal(have: Store, name: str, *, with_unused: bool) -> Store:

@@ -57,6 +57,10 @@ notes:
     writing it another; a task that changes nothing makes one round trip, also in check mode.
   - It works over C(winrm), C(psrp) and C(ssh) (with PowerShell as the shell) alike, and needs no Python on
     the host.
+  - In check mode every task of the collection sees the host as the earlier tasks of the same run would have
+    left it, so C(--check --diff) reviews a whole play, not only its first task. The prediction stays within
+    the run and the host (it is kept in the run's own temporary directory on the controller, never in facts);
+    a task that uses it makes no round trip, and a task that is not in check mode reads the host again.
   - Bad input fails the task before anything is sent to the host. Names, descriptions and keys may not contain
     control characters (NUL, CR, LF, ...) or double quotes, nor start or end with a space.
   - Some netsh behaviours the collection relies on are not documented by Microsoft. Each is recorded, with its

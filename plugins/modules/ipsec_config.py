@@ -319,6 +319,13 @@ after:
         qm_security_methods: []
     policies: []
     assigned: ""
+predicted:
+  description:
+    - With O(state=gathered) in check mode, V(true) when RV(gathered) is the store the earlier tasks of the run
+      predict, not the store read from the host.
+  returned: when the gathered store is a prediction
+  type: bool
+  sample: true
 gathered:
   description:
     - With O(state=gathered), the store as read from the host, in the shape of the

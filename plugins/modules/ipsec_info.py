@@ -33,7 +33,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - The module only reads, so it runs the same in check mode.
+      - The module only reads. In check mode it returns the store that the earlier tasks of the same run
+        predict, when they predicted one (and says so with RV(predicted)), without a round trip.
   diff_mode:
     support: N/A
     details:
@@ -70,6 +71,13 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+predicted:
+  description:
+    - V(true) in check mode when RV(config) is the store the earlier tasks of the run predict, not the store
+      read from the host (which check mode did not change).
+  returned: when the store is a prediction
+  type: bool
+  sample: true
 config:
   description:
     - The store, in the shape of the O(lockdown.ipsec.ipsec_config#module:config) option of

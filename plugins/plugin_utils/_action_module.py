@@ -12,6 +12,7 @@ implements :meth:`IpsecActionBase.run_validated`; nothing else.
 
 from __future__ import annotations
 
+from ansible import constants as C
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.text.converters import to_text
@@ -19,6 +20,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ._argspec import module_argument_spec
+from ._carry import Carried
 from ._engine import ApplyFailed, OnFailure
 from ._errors import LockdownError
 from ._results import after_write_result, failure_result, interrupted_result
@@ -74,10 +76,16 @@ class IpsecActionBase(ActionBase):
     task_vars: dict = {}
     """The task's variables, for the few modules that need one (e.g. ``inventory_hostname``)."""
 
+    carried: Carried = Carried(None, "")
+    """The prediction a check run carries for this task's host (:mod:`._carry`), in the run's own
+    local temporary directory."""
+
     def run(self, tmp=None, task_vars=None):
         """Refuse become, validate, run :meth:`run_validated`, censor; see the class docstring."""
         super().run(tmp, task_vars)
         self.task_vars = task_vars or {}
+        host = self._task.delegate_to or self.task_vars.get("inventory_hostname") or self._play_context.remote_addr or ""
+        self.carried = Carried(getattr(C, "DEFAULT_LOCAL_TMP", None), str(host))
         validation = ArgumentSpecValidator(self.argument_spec()).validate(self._task.args)
         if self._task.become or self._play_context.become:
             result = {"failed": True, "msg": BECOME_REFUSED.format(module=self.module_name)}

@@ -18,7 +18,8 @@ Two kinds of backup (``ipsec_backup``):
 
 from __future__ import annotations
 
-from ._engine import OnFailure, Outcome, apply, converge, gather, read_store
+from ._carry import Carried
+from ._engine import OnFailure, Outcome, apply, converge, current_store, gather, read_store
 from ._errors import LockdownError
 from ._model import Store
 from ._parse import READ_COMMANDS
@@ -45,16 +46,19 @@ def restore_commands(path: str, assigned: str | None) -> tuple[tuple[str, ...], 
     return tuple(commands)
 
 
-def export(runner: NetshRunner, path: str | None, *, check_mode: bool) -> Store:
+def export(runner: NetshRunner, path: str | None, *, check_mode: bool, carried: Carried | None = None) -> Store:
     """Read the store and, with ``path`` and not in check mode, export it natively in the same round trip.
 
-    Returns the store as read (the export holds the same, without the assignment).
+    Returns the store as read (the export holds the same, without the assignment); in check mode, the
+    store carried from the earlier tasks of the run when there is one (``_engine.current_store``).
 
     Raises:
         LockdownError: netsh could not export (its words in the message), or the read failed.
     """
     if path is None or check_mode:
-        return gather(runner)
+        return current_store(runner, check_mode=check_mode, carried=carried)[0]
+    if carried is not None:
+        carried.forget()
     command = export_command(path)
     results = runner.run_batch([*READ_COMMANDS, command], stop_on_error=False)
     store, exported = read_store(results[:len(READ_COMMANDS)]), results[-1]
@@ -64,19 +68,25 @@ def export(runner: NetshRunner, path: str | None, *, check_mode: bool) -> Store:
     return store
 
 
-def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, check_mode: bool) -> Outcome:
+def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, check_mode: bool, carried: Carried | None = None) -> Outcome:
     """Restore the native export ``path`` (a file on the host), assigning ``assigned`` afterwards.
 
     One round trip reads the store once ``path`` opens for reading on the host; then (not in check mode)
     one write batch, which checks the file again, deletes everything, imports and assigns; then one read
     back. The outcome's ``after`` is that read back; in check mode it is ``before`` and means nothing
-    (the file's content cannot be known on the controller): callers must say so.
+    (the file's content cannot be known on the controller): callers must say so. In check mode the
+    ``before`` is the store carried from the earlier tasks of the run, when there is one, and the
+    carried prediction ends here: what follows the restore cannot be predicted, so later tasks read
+    the host again.
 
     Raises:
         FilesUnreadable: ``path`` does not open on the host; nothing was deleted.
         ApplyFailed: a command failed; everything was undone (see :func:`~._engine.apply`).
     """
-    before = gather(runner, files=[path])
+    read = gather(runner, files=[path])
+    before = (carried.load() if carried is not None and check_mode else None) or read
+    if carried is not None:
+        carried.forget()
     commands = restore_commands(path, assigned)
     outcome = Outcome(before, before, (), commands)
     if check_mode:
@@ -85,7 +95,7 @@ def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, chec
     return Outcome(before, gather(runner), (), commands)
 
 
-def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, on_failure: OnFailure) -> Outcome:
+def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, on_failure: OnFailure, carried: Carried | None = None) -> Outcome:
     """Make the store exactly ``target`` (a complete store, from a structured backup): a converge over
     the whole store (``_plan.plan_exact``), with its exact prediction and make-before-break order.
 
@@ -93,7 +103,7 @@ def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, 
         LockdownError: as :func:`~._engine.converge`.
     """
     return converge(runner, lambda have: target, state=State.OVERRIDDEN, scope=Scope(whole_store=True),
-                    check_mode=check_mode, on_failure=on_failure)
+                    check_mode=check_mode, on_failure=on_failure, carried=carried)
 
 
 __all__ = ["UNPREDICTABLE", "export", "export_command", "restore_commands", "restore_native", "restore_structured"]

@@ -23,6 +23,7 @@ import enum
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from ._carry import Carried
 from ._changes import Change
 from ._errors import LockdownError
 from ._model import Store
@@ -196,6 +197,23 @@ def gather(runner: NetshRunner, *, files: Sequence[str] = ()) -> Store:
     return read_store(runner.run_batch(READ_COMMANDS, stop_on_error=False, files=files))
 
 
+def current_store(runner: NetshRunner, *, check_mode: bool, carried: Carried | None) -> tuple[Store, bool]:
+    """The store as the task must see it, and whether it is a prediction.
+
+    In check mode, the store the earlier check-mode tasks of this run predicted for the host, when
+    there is one (no round trip: the host has not changed since, nothing having been written).
+    Otherwise the host's store, read in one round trip; a task that is not in check mode also drops
+    the carried prediction, which the host itself replaces from now on.
+    """
+    if carried is not None and check_mode:
+        predicted = carried.load()
+        if predicted is not None:
+            return predicted, True
+    if carried is not None and not check_mode:
+        carried.forget()
+    return gather(runner), False
+
+
 def read_store(results: Sequence[CommandResult]) -> Store:
     """Parse the results of the :data:`~._parse.READ_COMMANDS` (run alone or at the head of a batch).
 
@@ -213,6 +231,7 @@ def converge(
     scope: Scope = Scope(),
     check_mode: bool,
     on_failure: OnFailure = OnFailure.ROLLBACK,
+    carried: Carried | None = None,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -223,15 +242,20 @@ def converge(
         state, scope: passed to :func:`~._plan.plan`.
         check_mode: plan and predict only; the host is read, never written.
         on_failure: see :func:`apply`.
+        carried: the host's prediction within the run (:mod:`._carry`). In check mode the plan starts
+            from it when there is one (see :func:`current_store`) and the outcome's ``after`` is
+            carried forward; otherwise it is dropped before anything is written.
 
     Raises:
         LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`.
     """
-    before = gather(runner)
+    before, dummy = current_store(runner, check_mode=check_mode, carried=carried)
     changes = plan(before, build_want(before), state=state, scope=scope)
-    warnings = shared_object_warnings(before, changes, scope) if state in (State.REPLACED, State.OVERRIDDEN) else ()
-    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), warnings)
-    if outcome.changed and not check_mode:
+    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), shared_object_warnings(before, changes, scope))
+    if check_mode:
+        if carried is not None:
+            carried.save(outcome.after)
+    elif outcome.changed:
         apply(runner, outcome, on_failure=on_failure)
     return outcome
 
@@ -266,4 +290,4 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
     return render_plan(plan(Store(), want, state=State.REPLACED))
 
 
-__all__ = ["ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "gather", "read_store", "rendered"]
+__all__ = ["ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_store", "gather", "read_store", "rendered"]

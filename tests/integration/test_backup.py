@@ -108,7 +108,8 @@ def test_a_native_restore_in_check_mode_says_it_cannot_predict(host):
     assert result["before"] != original  # the store as it is, not as the export holds it
     assert result["warnings"] == [
         f"the store after restoring the native export {_path(host)} cannot be predicted in check mode (its content cannot be read "
-        "on the controller): 'after' is null. A structured backup (controller_file) is restored with an exact prediction."
+        "on the controller): 'after' is null, and the later tasks of this check run read the host again. A structured backup "
+        "(controller_file) is restored with an exact prediction."
     ]
     assert result["diff"]["after"].startswith(f"# The store after importing {_path(host)} cannot be predicted")
     assert "[WARNING]: the store after restoring the native export" in checked.stdout + checked.stderr

@@ -302,11 +302,11 @@ def test_nested_copies_of_the_shapes_stay_identical():
 @pytest.mark.parametrize("name", MODULES)
 def test_return_values(name):
     returns = yaml.safe_load(_stub(name)["RETURN"])
-    expected = {"config"} if name == "ipsec_info" else {
+    expected = {"config", "predicted"} if name == "ipsec_info" else {
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
     if name == "ipsec_config":
-        expected |= {"gathered", "rendered", "parsed"}
+        expected |= {"gathered", "rendered", "parsed", "predicted"}
     if name == "ipsec_backup":
         expected |= {"assigned", "config", "controller_file"}
     assert set(returns) == expected
