@@ -36,12 +36,20 @@ def test_the_text_holds_the_keys_and_says_so(tmp_path):
     assert document["config"]["policies"][0]["rules"][0]["authentication"][0]["pre_shared_key"] == "s3cret"
 
 
+def test_the_text_is_block_yaml_in_document_order_with_names_as_written():
+    text = backup_text(Store.of(policies=[Policy("Zürich ✓")]), host="h")
+    body = text.split("\n", 3)[3]
+    assert body.startswith(f"format: {FORMAT}\nversion: {VERSION}\nconfig:\n  filter_lists: []\n")
+    assert "- name: Zürich ✓\n" in body
+
+
 def test_written_0600_atomically_and_only_when_it_changes(tmp_path):
     path = tmp_path / "backups" / "nested" / "web01.yml"
     text = backup_text(WITH_KEY, host="web01")
     assert write_backup(str(path), text, check_mode=True) is True and not path.exists()
     assert write_backup(str(path), text) is True
     assert path.read_text(encoding="utf-8") == text and mode(path) == 0o600
+    assert mode(path.parent) == 0o700  # the directory it made for the file (os.makedirs gives parents the usual mode)
     assert sorted(os.listdir(path.parent)) == ["web01.yml"]  # no temporary file left behind
     os.chmod(path, 0o644)
     assert write_backup(str(path), text) is False and mode(path) == 0o644  # the same content is left alone
@@ -50,11 +58,16 @@ def test_written_0600_atomically_and_only_when_it_changes(tmp_path):
     assert write_backup(str(path), changed) is True and mode(path) == 0o600 and path.read_text(encoding="utf-8") == changed
 
 
-def test_an_unwritable_place_names_the_option(tmp_path):
+def test_an_unwritable_place_names_the_option_and_the_systems_words(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(InvalidInput, match="controller_file: cannot be (read|written)"):
+    with pytest.raises(InvalidInput, match="controller_file: cannot be read to compare with the new backup: Not a directory"):
         write_backup(str(blocker / "under-a-file.yml"), "text")
+    with pytest.raises(InvalidInput, match="controller_file: cannot be read to compare with the new backup: Is a directory"):
+        write_backup(str(tmp_path), "text")
+    # /proc takes no new directory: the compare finds no file, then the write cannot make its place.
+    with pytest.raises(InvalidInput, match="controller_file: cannot be written: No such file or directory"):
+        write_backup("/proc/lockdown-ipsec-test/b.yml", "text")
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
@@ -70,7 +83,7 @@ def test_a_backup_reads_back_as_the_same_complete_store(tmp_path, store):
 
 
 @pytest.mark.parametrize("content, words", [
-    (None, "cannot be read"),
+    (None, "cannot be read: No such file or directory"),
     (b"\xff\xfe", "not UTF-8 YAML"),
     (b"a: [", "not UTF-8 YAML"),
     (b"- just a list\n", f"no 'format: {FORMAT}'"),

@@ -12,7 +12,9 @@ import shlex
 import pytest
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, OnFailure, Outcome, converge, gather, rendered
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._changes import AddFilterList
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._methods import KERBEROS
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import failure_result
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Action,
     DefaultResponseRule,
@@ -25,7 +27,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchFailed, CommandResult, NetshRunner
-from netsh_emulator import run_powershell
+from netsh_emulator import run_netsh, run_powershell
 
 
 @pytest.fixture
@@ -202,6 +204,50 @@ def test_an_undo_whose_answer_never_comes_is_reported_with_the_failure(host):
     assert failure.undo.failed_command == "(its answer never came back: ConnectionResetError: connection reset by peer)"
     assert failure.store_now_read and runner.round_trips == 5 and runner.write_pending
     assert "Undoing the 1 before it failed too, at (its answer never came back" in str(failure)
+
+
+def test_an_undo_that_cannot_bring_back_duplicate_filters_says_the_store_differs(host, tmp_path):
+    # The host holds one filter twice; a plan replaces the list's group, then fails. A plan
+    # never adds a filter twice, so the undo cannot bring the twin back: the report must not claim
+    # that the store is as it was.
+    for dummy in range(2):
+        run_netsh(["ipsec", "static", "add", "filter", "filterlist=L", "srcaddr=any", "dstaddr=me"], host.env)
+    before = gather(NetshRunner(host))
+    assert len(before.filter_lists["L"].filters) == 2
+    want = Store.of(filter_lists=[FilterList("L", "", (Filter.build(), Filter.build(protocol="tcp", destination_port=80)))])
+    host.env.update(NETSH_EMU_FAIL_COUNTER=str(tmp_path / "count"), NETSH_EMU_FAIL_AT="3")  # delete the group, add it back, add: fails
+    runner = NetshRunner(host)
+    with pytest.raises(ApplyFailed) as caught:
+        converge(runner, lambda have: want, state=State.REPLACED, check_mode=False)
+    failure = caught.value
+    assert failure.position == 3 and failure.undo.commands == () and failure.store_now_read and not failure.restored
+    assert len(failure.store_now.filter_lists["L"].filters) == 1
+    assert str(failure).endswith(
+        "The 2 before it were undone, but the store read back differs from the store before the task; it now holds what 'after' shows")
+    assert failure_result(failure)["changed"] is True
+
+
+def test_a_failure_never_read_back_counts_as_a_change():
+    change = AddFilterList(FilterList("L", ""))
+    failure = ApplyFailed(BatchFailed((), CommandResult(("a",), 1, "ERR IPsec[05010] : exists.", ""), ()), Outcome(Store(), Store(), (change,), (("a",),)))
+    assert failure.store_now == Store() and not failure.store_now_read  # predicted: nothing ran
+    result = failure_result(failure)
+    assert result["changed"] is True  # unknown, so not claimed unchanged
+    assert result["msg"].endswith("('after' is predicted from the commands that succeeded: the store could not be read back)")
+
+
+def test_a_change_under_an_owner_prefix_warns_about_foreign_users_in_any_state(host):
+    shared = Store.of(
+        filter_actions=[FilterAction("LD - Permit", Action.PERMIT)],
+        filter_lists=[FilterList("LD - L", "", (Filter.build(),))],
+        policies=[Policy("Theirs", rules=(Rule("r", "LD - L", "LD - Permit"),))],
+    )
+    converge(NetshRunner(host), lambda have: shared, state=State.MERGED, check_mode=False)
+    wider = Store.of(filter_lists=[FilterList("LD - L", filters=(Filter.build(protocol="tcp", destination_port=80),))])
+    for state in (State.MERGED, State.REPLACED):
+        outcome = converge(NetshRunner(host), lambda have: wider, state=state, scope=Scope("LD - "), check_mode=True)
+        assert len(outcome.warnings) == 1 and outcome.warnings[0].startswith("filter list 'LD - L' changes, and rule 'r' of policy 'Theirs'")
+    assert converge(NetshRunner(host), lambda have: wider, state=State.MERGED, check_mode=True).warnings == ()  # no prefix
 
 
 def test_a_message_without_a_full_stop_gets_one():

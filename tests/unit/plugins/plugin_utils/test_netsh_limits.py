@@ -117,6 +117,7 @@ def test_quick_mode_lifetimes_must_be_from_1_to_the_32_bit_maximum(method, words
 
 
 def test_the_largest_and_smallest_lifetimes_are_kept():
+    assert MAX_LIFETIME == 4294967295
     assert quick_mode_method(f"esp[3des,sha1]:1k/{MAX_LIFETIME}s") == f"ESP[3DES,SHA1]:1k/{MAX_LIFETIME}s"
 
 
@@ -145,18 +146,19 @@ def test_a_percent_sign_elsewhere_is_simply_not_an_address():
 # --- root CA -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("root_ca", [
-    "CN=Corp Root certmap:yes",
-    "CN=Corp Root CERTMAP:no",
-    "CN=Corp Root excludecaname:yes",
-    "certmap:yes",
-    "CN=Corp  certmap:yes excludecaname:no",
+@pytest.mark.parametrize("root_ca, word", [
+    ("CN=Corp Root certmap:yes", "certmap:yes"),
+    ("CN=Corp Root CERTMAP:no", "CERTMAP:no"),
+    ("CN=Corp Root excludecaname:yes", "excludecaname:yes"),
+    ("certmap:yes", "certmap:yes"),
+    ("CN=Corp  certmap:yes excludecaname:no", "certmap:yes"),
 ])
-def test_a_root_ca_name_holding_netshs_option_words_is_refused(root_ca):
+def test_a_root_ca_name_holding_netshs_option_words_is_refused(root_ca, word):
     rules = [{"name": "r", "filter_list": "L", "filter_action": "A", "authentication": [{"root_ca": root_ca}]}]
     error = refused(lambda: policy_from({"name": "P", "rules": rules}, fill_defaults=False), "rules[0].authentication[0].root_ca",
                     "must be the certificate name only")
     assert "certmap and exclude_ca_name options" in error.reason
+    assert error.reason.startswith(f"must be the certificate name only: {word!r} is written by the collection")
 
 
 def test_option_words_glued_to_the_name_are_part_of_it():
@@ -193,3 +195,5 @@ def test_a_complete_store_must_define_the_policy_it_assigns():
     assert [policy.assigned for policy in store.policies.values()] == [False, True]
     assert complete_store_from_config({"policies": [{"name": "P"}], "assigned": ""}).policies["P"].assigned is False
     assert complete_store_from_config({}) == Store()
+    filled = complete_store_from_config({"policies": [{"name": "P"}], "filter_lists": [{"name": "L"}]})
+    assert filled.policies["P"].description == "" and filled.policies["P"].mm_lifetime == 480 and filled.filter_lists["L"].filters == ()

@@ -84,6 +84,7 @@ def test_a_name_finds_its_object_in_any_case_and_keeps_its_spelling():
         lists[3]  # pylint: disable=pointless-statement
     assert NameMap([FilterList("Web")]) == {"Web": FilterList("Web")}
     assert NameMap([FilterList("Web")]) != NameMap([FilterList("WEB")])  # equal objects, other spellings
+    assert repr(NameMap([FilterList("Web")])) == "NameMap([FilterList(name='Web', description=None, filters=None)])"
 
 
 def test_two_names_that_differ_only_by_case_are_one_name_too_many():

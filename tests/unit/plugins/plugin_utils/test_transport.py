@@ -256,6 +256,10 @@ class TestFilePreconditions:
         assert caught.value.failures == (("a.ipsec", ""),)
         assert "'a.ipsec': cannot be opened" in str(caught.value)
 
+    def test_files_are_given_by_keyword(self) -> None:
+        with pytest.raises(TypeError):
+            BatchRequest(SHOW, ["a.ipsec"], stop_on_error=False)  # type: ignore[misc]  # pylint: disable=too-many-function-args
+
     def test_a_file_must_be_a_string_without_nul(self) -> None:
         with pytest.raises(TypeError):
             BatchRequest(SHOW, stop_on_error=False, files=[3])
