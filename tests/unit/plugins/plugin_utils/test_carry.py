@@ -6,6 +6,7 @@ by the engine in check mode only."""
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import stat
@@ -28,6 +29,13 @@ BLOCK = Store.of(filter_actions=[FilterAction("Block", Action.BLOCK, "", False, 
 @given(store=gathered_stores())
 def test_a_prediction_reads_back_equal_duplicates_keys_and_all(store):
     assert decode(encode(store)) == store
+
+
+def test_the_file_says_what_it_is():
+    assert json.loads(encode(Store())) == {
+        "format": "lockdown.ipsec.prediction", "version": 1,
+        "store": {"filter_lists": [], "filter_actions": [], "policies": [], "assigned": ""},
+    }
 
 
 def test_duplicate_filters_survive_the_round_trip():
