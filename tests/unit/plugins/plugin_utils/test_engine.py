@@ -14,7 +14,9 @@ import pytest
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import ApplyFailed, OnFailure, Outcome, converge, gather, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._changes import AddFilterList
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._methods import KERBEROS
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import failure_result
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import render_script
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import failure_result, outcome_result
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Action,
     DefaultResponseRule,
@@ -248,6 +250,18 @@ def test_a_change_under_an_owner_prefix_warns_about_foreign_users_in_any_state(h
         outcome = converge(NetshRunner(host), lambda have: wider, state=state, scope=Scope("LD - "), check_mode=True)
         assert len(outcome.warnings) == 1 and outcome.warnings[0].startswith("filter list 'LD - L' changes, and rule 'r' of policy 'Theirs'")
     assert converge(NetshRunner(host), lambda have: wider, state=State.MERGED, check_mode=True).warnings == ()  # no prefix
+
+
+def test_a_result_has_a_diff_only_with_diff_and_warnings_only_when_there_are_some():
+    outcome = Outcome(Store(), web_server(), (), (("ipsec", "static", "add", "filterlist", "name=x"),), ("look out",))
+    with_diff = outcome_result(outcome, diff=True)
+    assert with_diff["diff"] == {
+        "before_header": "netsh ipsec static (before)", "after_header": "netsh ipsec static (after)",
+        "before": "pushd ipsec static\n\npopd\n", "after": render_script(web_server()),
+    }
+    assert with_diff["warnings"] == ["look out"] and with_diff["commands"] == ["netsh ipsec static add filterlist name=x"]
+    quiet = outcome_result(Outcome(Store(), Store(), (), ()), diff=False)
+    assert quiet == {"changed": False, "commands": [], "before": store_to_data(Store()), "after": store_to_data(Store())}
 
 
 def test_a_message_without_a_full_stop_gets_one():
