@@ -20,5 +20,6 @@ class ActionModule(IpsecActionBase):
         # A name netsh cannot be given fails before the first round trip; whether it exists needs the host.
         if params["name"] is not None:
             check_text("name", params["name"], allow_empty=False)
-        outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried)
+        outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode,
+                           on_failure=on_failure(params), carried=self.carried)
         return outcome_result(outcome, diff=diff)

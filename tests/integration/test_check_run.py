@@ -71,13 +71,13 @@ def test_a_change_of_role_on_the_converged_host_is_checked_exactly(host):
 
 def test_every_converging_state_of_ipsec_config_and_a_backup_carry_the_prediction(host):
     web_list = {"filter_lists": [{"name": "Inbound web protocols"}]}
+    fewer_mail_ports = dict(MAIL_LIST, filters=MAIL_LIST["filters"][:1])
     steps = [
         task("ipsec_config", {"state": "merged", "config": WEB_SERVER}, "merged"),
         task("ipsec_backup", {"path": str(host.workdir / "web.ipsec")}, "export"),
         task("ipsec_config", {"state": "replaced", "config": MAIL_SERVER}, "replaced"),
         task("ipsec_config", {"state": "deleted", "config": web_list}, "deleted"),
-        task("ipsec_config", {"state": "overridden", "owner_prefix": "Inbound/", "config": {"filter_lists": [dict(MAIL_LIST, filters=MAIL_LIST["filters"][:1])]}},
-             "overridden"),
+        task("ipsec_config", {"state": "overridden", "owner_prefix": "Inbound/", "config": {"filter_lists": [fewer_mail_ports]}}, "overridden"),
         task("ipsec_config", {"state": "gathered"}, "gathered"),
     ]
     checked, applied = check_then_apply(host, steps)
