@@ -438,6 +438,15 @@ def _rule(params: object, *, fill_defaults: bool) -> Rule:
     return with_defaults(rule) if fill_defaults else rule
 
 
+def unnamed_rule_from(params: Mapping[str, Any]) -> Rule:
+    """A rule the store holds without a name, from ``_present.unnamed_rule_to_data`` (every field set).
+
+    Raises:
+        InvalidInput: as for a rule.
+    """
+    return replace(_rule({**_mapping(params, ""), "name": "unnamed"}, fill_defaults=True), name="")
+
+
 def _rules(value: object, path: str, *, fill_defaults: bool) -> tuple[Rule, ...] | None:
     entries = _entries(value, path)
     if entries is None:
@@ -481,7 +490,8 @@ def policy_from(params: Mapping[str, Any], *, fill_defaults: bool) -> Policy:
     """A policy from the ``policy`` shape, with its rules and default response rule.
 
     ``Policy.assigned`` is always ``None`` here: assignment is not a policy option (``ipsec_assign``
-    and ``ipsec_config``'s ``assigned`` manage it, see :func:`with_assignment`).
+    and ``ipsec_config``'s ``assigned`` manage it, see :func:`with_assignment`). So is
+    ``Policy.unnamed_rules``: the collection never manages rules without a name.
 
     With ``fill_defaults``: every left-out setting of the policy, its rules and its default response
     rule takes its created default (rules: none; default response rule: inactive, see
@@ -513,7 +523,8 @@ def policy_from(params: Mapping[str, Any], *, fill_defaults: bool) -> Policy:
         mm_lifetime=_minutes(params, "mm_lifetime"),
         mm_security_methods=_methods(params, "mm_security_methods", main_mode_method),
     )
-    return replace(with_defaults(policy), assigned=None) if fill_defaults else policy
+    # Assignment and the rules the store holds without a name are never options (see the docstring).
+    return replace(with_defaults(policy), assigned=None, unnamed_rules=None) if fill_defaults else policy
 
 
 # --- a whole configuration and its assignment -------------------------------------------------------
@@ -682,5 +693,6 @@ __all__ = [
     "filter_list_from",
     "policy_from",
     "store_from_config",
+    "unnamed_rule_from",
     "with_assignment",
 ]

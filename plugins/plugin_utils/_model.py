@@ -60,7 +60,8 @@ class ConnectionType(enum.Enum):
 def check_text(field_name: str, value: object, *, allow_empty: bool) -> str:
     """Return ``value`` if it can be passed to netsh and read back unchanged.
 
-    Refused: non-strings; NUL, CR, LF and other control characters; ``"`` (netsh's handling of
+    Refused: non-strings; NUL, CR, LF and other control characters; lone surrogates (no UTF-16 text);
+    ``"`` (netsh's handling of
     embedded quotes is unknown, A-32); leading or trailing whitespace (show output is read with
     trailing spaces stripped, A-01); and the word ``NONE``, which netsh prints for an empty value
     (A-14).
@@ -76,6 +77,8 @@ def check_text(field_name: str, value: object, *, allow_empty: bool) -> str:
         raise InvalidInput(field_name, value, "must not contain control characters such as NUL, CR or LF")
     if '"' in value:
         raise InvalidInput(field_name, value, 'must not contain a double quote (") : netsh cannot be given one safely')
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in value):
+        raise InvalidInput(field_name, value, "must not contain a lone surrogate (half of a UTF-16 pair): it is not text Windows can store")
     if value != value.strip():
         raise InvalidInput(field_name, value, "must not start or end with whitespace")
     if value == "NONE":
@@ -286,7 +289,8 @@ class Rule:
     auth_methods: tuple[AuthMethod, ...] | None = None
 
     def __post_init__(self) -> None:
-        check_text("name", self.name, allow_empty=False)
+        # "" only for a rule the store holds without a name (Policy.unnamed_rules)
+        check_text("name", self.name, allow_empty=True)
         for name in ("filter_list", "filter_action"):
             if getattr(self, name) is not None:
                 check_text(name, getattr(self, name), allow_empty=False)
@@ -319,6 +323,11 @@ class Policy:
         qm_per_mm: quick-mode sessions per main-mode session; 0 = no limit (A-09). "If mmpfs is
             specified, qmpermm will be set to 1" [S2], so ``mmpfs=True`` forces 1.
         assigned: whether this is the one assigned policy.
+        unnamed_rules: rules the store holds without a name (made in the IP Security Policies console,
+            which names none; only the registry shows them, GPIPSEC.md §1.3), each with name ``""``, in
+            the store's order. netsh can address them only by a number (A-71), so the collection reads
+            them, evaluates them and keeps them, and never changes them. ``None`` = not known or not
+            managed (a desired store).
     """
 
     name: str
@@ -331,14 +340,21 @@ class Policy:
     mm_lifetime: int | None = None
     mm_security_methods: tuple[str, ...] | None = None
     assigned: bool | None = None
+    unnamed_rules: tuple[Rule, ...] | None = None
 
     def __post_init__(self) -> None:
         check_text("name", self.name, allow_empty=False)
         if self.description is not None:
             check_text("description", self.description, allow_empty=True)
         if self.rules is not None:
+            if any(not rule.name for rule in self.rules):
+                raise InvalidInput("rules", "", "a rule needs a name (rules without one are unnamed_rules)")
             # Unique within the policy, ignoring case as Windows does (A-31); NameMap sorts them too.
             object.__setattr__(self, "rules", tuple(NameMap(self.rules, kind="rules").values()))
+        if self.unnamed_rules is not None:
+            object.__setattr__(self, "unnamed_rules", tuple(self.unnamed_rules))
+            if any(rule.name for rule in self.unnamed_rules):
+                raise InvalidInput("unnamed_rules", self.unnamed_rules[0].name, "holds only rules without a name")
         if self.mmpfs and self.qm_per_mm not in (None, 1):
             raise InvalidInput("qm_per_mm", self.qm_per_mm, "must be 1 (or unset) when mmpfs is on: netsh forces it to 1")
         if self.mmpfs and self.qm_per_mm is None:
@@ -391,11 +407,11 @@ class Store:
         return next((name for name, policy in self.policies.items() if policy.assigned), None)
 
     def rules_using(self, *, filter_list: str | None = None, filter_action: str | None = None) -> tuple[tuple[str, Rule], ...]:
-        """Every (policy name, rule) whose rule refers to the given filter list or filter action."""
+        """Every (policy name, rule) whose rule, named or not, refers to the given filter list or filter action."""
         return tuple(
             (policy.name, rule)
             for policy in self.policies.values()
-            for rule in policy.rules or ()
+            for rule in (*(policy.rules or ()), *(policy.unnamed_rules or ()))
             if (filter_list is not None and same_name(rule.filter_list, filter_list))
             or (filter_action is not None and same_name(rule.filter_action, filter_action))
         )

@@ -536,6 +536,10 @@ class _Parser:
             kwargs["auth_methods"] = tuple(self._convert(read_auth_method, entry, AUTH_LABEL) for entry in draft.auths)
         for section in shape.sections:
             self._add_section(draft, section, kwargs)
+        if shape.model is Policy and kwargs.get("rules") is not None:
+            # Where the rules are shown, every rule is: one without a name would be a rule line this
+            # parser refuses (a name is required), so none exists as far as this read can tell.
+            kwargs["unnamed_rules"] = ()
         try:
             return shape.model(**kwargs)
         except InvalidInput as error:

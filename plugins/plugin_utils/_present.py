@@ -120,8 +120,12 @@ def default_rule_to_data(default_rule: DefaultResponseRule | None, *, redact: bo
 
 
 def policy_to_data(policy: Policy, *, redact: bool = True) -> dict[str, Any]:
-    """A policy in the ``policies`` entry shape (its assignment is the store's ``assigned``)."""
-    return {
+    """A policy in the ``policies`` entry shape (its assignment is the store's ``assigned``).
+
+    Rules the store holds without a name come as ``unnamed_rules`` (each without ``name``), and only
+    when there are some: they are shown, never given (the options have no such key).
+    """
+    data = {
         "name": policy.name,
         "description": policy.description,
         "rules": None if policy.rules is None else [rule_to_data(rule, redact=redact) for rule in policy.rules],
@@ -132,6 +136,16 @@ def policy_to_data(policy: Policy, *, redact: bool = True) -> dict[str, Any]:
         "mm_lifetime": policy.mm_lifetime,
         "mm_security_methods": _listed(policy.mm_security_methods),
     }
+    if policy.unnamed_rules:
+        data["unnamed_rules"] = [unnamed_rule_to_data(rule, redact=redact) for rule in policy.unnamed_rules]
+    return data
+
+
+def unnamed_rule_to_data(rule: Rule, *, redact: bool = True) -> dict[str, Any]:
+    """A rule without a name, in the rule shape less ``name``."""
+    data = rule_to_data(rule, redact=redact)
+    del data["name"]
+    return data
 
 
 def store_to_data(store: Store, *, redact: bool = True) -> dict[str, Any]:
@@ -178,4 +192,5 @@ __all__ = [
     "protocol_text",
     "rule_to_data",
     "store_to_data",
+    "unnamed_rule_to_data",
 ]

@@ -17,7 +17,7 @@ STRUCTURAL = {
     "Rule": {"auth_methods"},  # AUTH_LABEL
     "DefaultResponseRule": {"auth_methods"},
     "FilterList": {"filters"},  # the Filter(s) section
-    "Policy": {"rules", "default_rule"},  # the Rule(s) and Default Response Rule sections
+    "Policy": {"rules", "default_rule", "unnamed_rules"},  # the Rule(s) and Default Response Rule sections; only the registry shows unnamed rules
 }
 
 TABLES = [

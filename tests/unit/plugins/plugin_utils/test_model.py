@@ -133,7 +133,8 @@ def test_server_type_needs_me_on_the_other_side():
 
 @pytest.mark.parametrize(
     ("value", "words"),
-    [("a\0b", "control"), ("a\nb", "control"), ("a\rb", "control"), ('say "hi"', "double quote"), (" padded", "whitespace"), ("NONE", "NONE"), ("", "empty")],
+    [("a\0b", "control"), ("a\nb", "control"), ("a\rb", "control"), ('say "hi"', "double quote"), (" padded", "whitespace"),
+     ("NONE", "NONE"), ("", "empty"), ("a\ud800b", "lone surrogate"), ("\udfff", "lone surrogate")],
 )
 def test_unsafe_names_are_refused(value, words):
     with pytest.raises(InvalidInput) as caught:

@@ -59,11 +59,12 @@ def _spec(options: dict) -> dict:
 
 
 def _without_duplicate_filters(store: Store) -> Store:
-    """Duplicate filters found on a host collapse when data is fed back (DESIGN.md)."""
+    """Duplicate filters found on a host collapse when data is fed back (DESIGN.md), and config never
+    manages rules without a name (``unnamed_rules`` comes back unmanaged, ``None``)."""
     return Store.of(
         filter_lists=[dataclasses.replace(item, filters=tuple(dict.fromkeys(item.filters))) for item in store.filter_lists.values()],
         filter_actions=store.filter_actions.values(),
-        policies=store.policies.values(),
+        policies=[dataclasses.replace(policy, unnamed_rules=None) for policy in store.policies.values()],
     )
 
 
