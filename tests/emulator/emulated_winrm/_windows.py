@@ -12,7 +12,7 @@ WinRS joins ``rsp:Command`` and the ``rsp:Arguments`` with spaces and, unless th
 * cmd.exe's own syntax (``%VAR%``, ``^``, ``&``, ``|``, ``<``, ``>`` outside double quotes) is not
   emulated: such a line is refused loudly, rc 1, so no test can pass by accident through it;
 * the line is split with the MSVCRT rules; ``powershell``/``PowerShell[.exe]`` runs the fake PowerShell
-  (the collection's bootstrap, ansible-core's wrappers, or one plain netsh line), ``netsh[.exe]`` runs
+  (the collection's stub and batch script, ansible-core's wrappers, or one plain netsh line), ``netsh[.exe]`` runs
   the netsh emulator; any other program gets cmd.exe's "is not recognized" message, rc 9009.
 
 ``abort`` is the host's kill switch (``EmulatedWindowsHost.kill``), handed to the fake PowerShell and

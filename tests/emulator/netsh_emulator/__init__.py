@@ -1,4 +1,5 @@
-"""Independent emulator of ``netsh ipsec static`` and of the collection's PowerShell bootstrap.
+"""Independent emulator of ``netsh ipsec static``, of the collection's PowerShell bootstrap and of the
+registry keys the static IPsec store lives in.
 
 This package is test-side only and imports nothing from the collection (``plugins/``): it is a
 second implementation of the contract in ``docs/netsh-output-format.md`` so that a bug in the

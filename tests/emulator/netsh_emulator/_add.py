@@ -11,7 +11,7 @@ from ._cmdline import Args
 from ._context import Context
 from ._messages import InvalidValue
 from ._shared import (ACTIONS, CONNTYPES, DEFAULT_MM_METHODS, apply_policy_values, assign, bool_value,
-                      name_value, qm_for_action, qm_given)
+                      name_value, qm_for_action, qm_given, storable_flags)
 from ._state import Filter, FilterAction, FilterList, Policy, Rule
 from ._values import (check_server_pair, parse_address, parse_auth, parse_bool, parse_enum,
                       parse_port, parse_protocol, parse_tunnel, with_mask)
@@ -83,9 +83,9 @@ def add_filteraction(ctx: Context, args: Args) -> None:
     v = args.values
     name = name_value(args, "name")
     action = parse_enum("action", v["action"], ACTIONS) if "action" in v else "negotiate"
+    flags = storable_flags(action, {tag: bool(bool_value(args, tag, False)) for tag in ("qmpfs", "inpass", "soft")})
     fa = FilterAction(name=name, guid="", modified=ctx.now(), description=v.get("description", ""),
-                      action=action, qmpfs=bool(bool_value(args, "qmpfs", False)),
-                      inpass=bool(bool_value(args, "inpass", False)), soft=bool(bool_value(args, "soft", False)))
+                      action=action, **flags)
     fa.qmsecmethods = qm_for_action(action, qm_given(args, action), [])
     if ctx.store.filteraction(name) is not None:
         raise msg.filteraction_exists(name)

@@ -10,7 +10,7 @@ from ._cmdline import Args
 from ._context import Context
 from ._lookup import find_filteraction, find_filterlist, find_policy, find_rule
 from ._shared import (ACTIONS, CONNTYPES, apply_policy_values, assign, bool_value, name_value,
-                      qm_for_action, qm_given)
+                      qm_for_action, qm_given, storable_flags)
 from ._values import parse_auth, parse_bool, parse_enum, parse_qm_methods, parse_tunnel
 
 
@@ -70,7 +70,7 @@ def set_filteraction(ctx: Context, args: Args) -> None:
     except _RenameClash as clash:
         raise msg.filteraction_exists(clash.name) from None
     action = parse_enum("action", v["action"], ACTIONS) if "action" in v else fa.action
-    flags = {tag: bool_value(args, tag, getattr(fa, tag)) for tag in ("qmpfs", "inpass", "soft")}
+    flags = storable_flags(action, {tag: bool(bool_value(args, tag, getattr(fa, tag))) for tag in ("qmpfs", "inpass", "soft")})
     methods = qm_for_action(action, qm_given(args, action), fa.qmsecmethods)
     fa.name = new_name
     if "description" in v:
@@ -137,7 +137,8 @@ def set_defaultrule(ctx: Context, args: Args) -> None:
     activate = bool_value(args, "activate", dr.activate)
     methods = parse_qm_methods("qmsecmethods", v["qmsecmethods"]) if "qmsecmethods" in v else dr.qmsecmethods
     auth = parse_auth(args.order)
-    dr.qmpfs, dr.activate, dr.qmsecmethods = bool(qmpfs), bool(activate), methods
+    # PFS lives in each offer (GPIPSEC.md §4.2): without quick-mode methods the store keeps no.
+    dr.qmpfs, dr.activate, dr.qmsecmethods = bool(qmpfs) and bool(methods), bool(activate), methods
     if auth is not None:
         dr.auth = auth
     policy.modified = ctx.now()

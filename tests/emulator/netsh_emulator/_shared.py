@@ -51,6 +51,15 @@ def qm_for_action(action: str, given: list[str] | None, current: list[str]) -> l
     return current or list(DEFAULT_QM_METHODS)
 
 
+def storable_flags(action: str, flags: dict[str, bool]) -> dict[str, bool]:
+    """The ``qmpfs``/``inpass``/``soft`` flags the store can keep (A-98). The store holds them only in
+    a negotiating action's offers and type (GPIPSEC.md §4.1-§4.2): a permit or block action has no
+    offer, so netsh accepts the switches and the store keeps ``no`` for all three."""
+    if action != "negotiate":
+        return {tag: False for tag in flags}
+    return flags
+
+
 def qm_given(args: Args, action: str) -> list[str] | None:
     if "qmsecmethods" not in args.values:
         return None

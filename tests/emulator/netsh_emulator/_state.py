@@ -119,6 +119,12 @@ class Store:
     filteractions: list[FilterAction] = field(default_factory=list)
     batch_mode: bool = False
     guid_counter: int = 0
+    # True once the store has held a policy, filter list or filter action, even if it is empty again: the
+    # emulated registry key Policy\Local exists from then on (_registry_view). Set by save().
+    held_objects: bool = False
+
+    def holds_objects(self) -> bool:
+        return bool(self.policies or self.filterlists or self.filteractions)
 
     # --- lookups ---------------------------------------------------------------------------
     def policy(self, name: str) -> Policy | None:
@@ -154,6 +160,7 @@ class Store:
                 filteractions=[FilterAction(**a) for a in data["filteractions"]],
                 batch_mode=bool(data.get("batch_mode", False)),
                 guid_counter=int(data.get("guid_counter", 0)),
+                held_objects=bool(data.get("held_objects", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(f"malformed store document: {exc!r}") from exc
@@ -232,4 +239,6 @@ def atomic_write(path: str, payload: bytes) -> None:
 
 
 def save(path: str, store: Store) -> None:
+    """Write *store* to *path* atomically, first recording in ``held_objects`` that it holds objects."""
+    store.held_objects = store.held_objects or store.holds_objects()
     atomic_write(path, dumps(store))

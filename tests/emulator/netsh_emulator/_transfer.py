@@ -34,6 +34,7 @@ def exportpolicy(ctx: Context, args: Args) -> None:
     data = ctx.store.to_json()
     data.pop("batch_mode", None)
     data.pop("guid_counter", None)
+    data.pop("held_objects", None)
     document = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION,
                 "computer": ctx.settings.computername, "exported": ctx.now(), "store": data}
     try:

@@ -3,8 +3,9 @@
 ``Emu`` runs netsh in process: ``emu("add policy name=P")`` prefixes ``ipsec static`` and splits the
 string with the MSVCRT rules, exactly like the fake PowerShell does for a bootstrap command.
 ``encode_command`` / ``POWERSHELL_PREFIX`` build what ansible-core sends to PowerShell, and
-``assert_clixml`` checks a fake-PowerShell refusal. ``BOOTSTRAP`` is the collection's batch script
-(pinned copy), ``bootstrap_payload`` its stdin and ``bootstrap_results`` the document it prints.
+``assert_clixml`` checks a fake-PowerShell refusal. ``STUB`` and ``BATCH`` are the collection's two scripts
+(pinned copies): ``STUB_ARGV`` / ``STUB_COMMAND`` carry the stub on the command line, ``bootstrap_payload``
+is the stub's stdin (the batch script and the request) and ``bootstrap_results`` the document it prints.
 """
 
 from __future__ import annotations
@@ -30,14 +31,23 @@ STRICT_MODE_LINE = "Set-StrictMode -Version Latest"
 PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) { exit $LASTEXITCODE } Else { exit 1 } }"
 
 
-# A copy of the collection's bootstrap (the emulator imports nothing from plugins/ and only checks its
-# hash, BOOTSTRAP_SHA256 in netsh_emulator/_bootstrap_emulation.py).
-BOOTSTRAP = "\n".join([
-    "# lockdown-ipsec-batch-v2",
+# Copies of the collection's two scripts (the emulator imports nothing from plugins/ and only checks their
+# hashes: STUB_SHA256 in netsh_emulator/_bootstrap_emulation.py, BATCH_SHA256 in netsh_emulator/_batch.py).
+STUB = "\n".join([
+    "# lockdown-ipsec-stub-v1",
+    "$l=@($input)",
+    "&([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l[1]",
+    "exit 0",
+])
+BATCH = "\n".join([
+    "# lockdown-ipsec-batch-v3",
+    "param($w)",
     "$ErrorActionPreference='Stop'",
     "$u=[Text.Encoding]::UTF8",
-    "$q=$u.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-    "$r=$f=@()",
+    "$q=$u.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json",
+    "$r=@()",
+    "$f=@()",
+    "$g=$null",
     'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
     "foreach($c in $q.commands|?{!$f}){",
     '$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName='
@@ -52,25 +62,42 @@ BOOTSTRAP = "\n".join([
     "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     "}",
+    "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
+    'if("$t" -eq \'Binary\'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
+    "function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
+    "@{values=(V $k);keys=@($k.GetSubKeyNames()|?{$s}|%{$c=$k.OpenSubKey($_);try{@{name=$_;values=(V $c)}}finally{$c.Close()}})}"
+    "}finally{$k.Close()}}}",
+    "if($q.registry -and !$f){$i='SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec'"
+    ';$g=@{local=(K "$i\\Policy\\Local" 1);group_policy=(K "$i\\GPTIPSECPolicy" 0)}}',
     "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f} -Depth 4 -Compress)))",
-    "exit 0",
+    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
 ])
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
+# The collection's stub as -EncodedCommand, and the argv after "PowerShell" that carries it.
+STUB_ARGV = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-EncodedCommand",
+             base64.b64encode(STUB.encode("utf-16-le")).decode("ascii")]
+STUB_COMMAND = "PowerShell " + " ".join(STUB_ARGV)
 
 
-def bootstrap_payload(commands: list[list[str]], stop_on_error: bool, files: list[str] | tuple = ()) -> bytes:
-    """The bootstrap's stdin: base64 of the JSON request, one line."""
-    return encode_request({"stop_on_error": stop_on_error, "files": list(files), "commands": [join_c(argv) for argv in commands]})
+def stdin_lines(*lines: str | bytes) -> bytes:
+    """stdin of the stub: each line as base64 of its UTF-8 text, CRLF after each."""
+    encoded = [line if isinstance(line, bytes) else line.encode("utf-8") for line in lines]
+    return b"".join(base64.b64encode(line) + b"\r\n" for line in encoded)
 
 
-def encode_request(request: object) -> bytes:
-    """Any JSON document as the bootstrap's stdin (to send a request the collection would not)."""
-    return base64.b64encode(json.dumps(request).encode("utf-8")) + b"\r\n"
+def bootstrap_payload(commands: list[list[str]], stop_on_error: bool, files: list[str] | tuple = (), registry: bool = False) -> bytes:
+    """The stub's stdin: the batch script, then the JSON request."""
+    return encode_request({"stop_on_error": stop_on_error, "files": list(files), "commands": [join_c(argv) for argv in commands],
+                           "registry": registry})
+
+
+def encode_request(request: object, script: str = BATCH) -> bytes:
+    """Any JSON document as the request line after *script* (to send a request the collection would not)."""
+    return stdin_lines(script, json.dumps(request))
 
 
 def bootstrap_results(stdout: bytes) -> dict:
-    """The document after the bootstrap's result marker."""
+    """The document after the result marker."""
     text = stdout.decode("ascii")
     assert text.endswith("\r\n"), text
     body = text[text.rfind(MARKER) + len(MARKER):].split()[0]

@@ -1,4 +1,4 @@
-"""The v2 bootstrap's file precondition: ``files`` are opened before any command runs, and one that
+"""The batch script's file precondition: ``files`` are opened before any command runs, and one that
 cannot be opened stops the whole batch (``_open_read``, ``_bootstrap_emulation``)."""
 
 from __future__ import annotations
@@ -9,14 +9,13 @@ import os
 import subprocess
 
 import pytest
-from emu_support import BOOTSTRAP, POWERSHELL_PREFIX, assert_clixml, bootstrap_payload, bootstrap_results, encode_command, encode_request
+from emu_support import STUB_ARGV, STUB_COMMAND, assert_clixml, bootstrap_payload, bootstrap_results, encode_request
 from emu_winrm_support import protocol
 
 from netsh_emulator import run_powershell
 from netsh_emulator._open_read import io_error_message, open_read_error
 
 ADD_P = ["ipsec", "static", "add", "policy", "name=P"]
-BOOTSTRAP_ARGV = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-EncodedCommand", encode_command(BOOTSTRAP)]
 
 
 def _open_failed(message: str) -> str:
@@ -26,7 +25,7 @@ def _open_failed(message: str) -> str:
 
 def _bootstrap(env: dict, stdin: bytes, cwd=None) -> dict:
     """Run the bootstrap through the fake PowerShell binary (ansible_connection=local), in *cwd*."""
-    proc = subprocess.run(["/bin/sh", "-c", POWERSHELL_PREFIX + encode_command(BOOTSTRAP)], input=stdin, env=env, cwd=cwd,
+    proc = subprocess.run(["/bin/sh", "-c", STUB_COMMAND], input=stdin, env=env, cwd=cwd,
                           capture_output=True, timeout=60, check=False)
     assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
     return bootstrap_results(proc.stdout)
@@ -48,7 +47,7 @@ def test_one_unreadable_file_runs_no_command(subprocess_env, emu, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
     doc = _bootstrap(env, bootstrap_payload([ADD_P, ["ipsec", "static", "show", "store"]], False, files=files))
-    assert doc == {"codepage": 437, "results": [], "files": [
+    assert doc == {"codepage": 437, "results": [], "registry": None, "files": [
         {"path": files[1], "error": _open_failed(f"Could not find file '{files[1]}'.")},
         {"path": files[2], "error": _open_failed(f"Access to the path '{files[2]}' is denied.")},
         {"path": files[3], "error": _open_failed(f"Could not find a part of the path '{files[3]}'.")},
@@ -57,7 +56,8 @@ def test_one_unreadable_file_runs_no_command(subprocess_env, emu, tmp_path):
     assert not emu.state.exists()  # not even the first command ran
     # the round trip is logged with its files, before anything runs
     assert json.loads(log.read_text(encoding="utf-8")) == {
-        "commands": ["ipsec static add policy name=P", "ipsec static show store"], "stop_on_error": False, "files": files}
+        "commands": ["ipsec static add policy name=P", "ipsec static show store"], "stop_on_error": False, "files": files,
+        "registry": False}
 
 
 def test_relative_paths_resolve_against_the_current_directory(subprocess_env, tmp_path):
@@ -107,7 +107,7 @@ def test_operating_system_errors_map_to_dotnet_messages(tmp_path, error, message
 
 def test_the_files_key(emu):
     def run(request) -> tuple[int, bytes, bytes]:
-        return run_powershell(BOOTSTRAP_ARGV, encode_request(request), emu.env)
+        return run_powershell(STUB_ARGV, encode_request(request), emu.env)
 
     # missing or null: no files (a v1-style request still runs)
     for request in ({"stop_on_error": True, "commands": ["ipsec static add policy A"]},
@@ -125,7 +125,7 @@ def test_the_files_key(emu):
 def test_unwrap_single_applies_to_files(emu, tmp_path):
     env = dict(emu.env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
     missing = str(tmp_path / "missing.ipsec")
-    rc, stdout, dummy = run_powershell(BOOTSTRAP_ARGV, bootstrap_payload([ADD_P], True, files=[missing]), env)
+    rc, stdout, dummy = run_powershell(STUB_ARGV, bootstrap_payload([ADD_P], True, files=[missing]), env)
     doc = bootstrap_results(stdout)
     assert rc == 0 and doc["results"] == [] and doc["files"] == {"path": missing, "error": _open_failed(f"Could not find file '{missing}'.")}
 
@@ -134,11 +134,11 @@ def test_files_over_winrm(winrm_host, tmp_path):
     missing = str(tmp_path / "gone.ipsec")
     proto = protocol(winrm_host, "ntlm")
     shell_id = proto.open_shell()
-    command_id = proto.run_command(shell_id, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), console_mode_stdin=False)
+    command_id = proto.run_command(shell_id, STUB_COMMAND, console_mode_stdin=False)
     proto.send_command_input(shell_id, command_id, bootstrap_payload([ADD_P], True, files=[missing]), end=True)
     stdout, stderr, rc = proto.get_command_output(shell_id, command_id)
     proto.close_shell(shell_id)
     assert (rc, stderr) == (0, b"")
-    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "files": [
+    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "registry": None, "files": [
         {"path": missing, "error": _open_failed(f"Could not find file '{missing}'.")}]}
     assert not winrm_host.state_file.exists()

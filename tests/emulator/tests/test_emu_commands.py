@@ -129,7 +129,16 @@ def test_set_filteraction(emu):
     assert _store(emu)["filteractions"][0]["qmsecmethods"] == ["ESP[DES,SHA1]:1k"]
     emu.ok("set filteraction A action=permit soft=yes")
     fa = _store(emu)["filteractions"][0]
-    assert (fa["action"], fa["soft"], fa["qmsecmethods"]) == ("permit", True, [])
+    assert (fa["action"], fa["soft"], fa["qmsecmethods"]) == ("permit", False, [])  # no offer keeps it
+    emu.ok("set filteraction A action=negotiate qmpfs=yes inpass=yes soft=yes")
+    fa = _store(emu)["filteractions"][0]
+    assert (fa["qmpfs"], fa["inpass"], fa["soft"]) == (True, True, True)
+    emu.ok("set filteraction A action=block")
+    fa = _store(emu)["filteractions"][0]
+    assert (fa["qmpfs"], fa["inpass"], fa["soft"]) == (False, False, False)
+    emu.ok("add filteraction C action=permit qmpfs=yes inpass=yes soft=yes")
+    fa = _store(emu)["filteractions"][-1]
+    assert (fa["qmpfs"], fa["inpass"], fa["soft"]) == (False, False, False)
     emu.ok("set filteraction A action=negotiate")
     assert _store(emu)["filteractions"][0]["qmsecmethods"][0] == "ESP[3DES,SHA1]:100000k/3600s"
     emu.ok("add filteraction B")
@@ -168,6 +177,9 @@ def test_set_defaultrule(emu):
     emu.ok("set defaultrule P psk=z")
     assert _store(emu)["policies"][0]["default_rule"]["auth"] == [{"kind": "psk", "key": "z"}]
     emu.err("set defaultrule Nope activate=no", 5901)
+    emu.ok("add policy Q")
+    emu.ok("set defaultrule Q qmpfs=yes")  # PFS lives in the offers, and there are none
+    assert _store(emu)["policies"][1]["default_rule"]["qmpfs"] is False
 
 
 def test_set_store_and_batch(emu):

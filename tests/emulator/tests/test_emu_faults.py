@@ -11,12 +11,11 @@ import threading
 import time
 
 import pytest
-from emu_support import BIN_DIR, BOOTSTRAP, assert_clixml, bootstrap_payload, bootstrap_results, encode_command
+from emu_support import BIN_DIR, STUB_ARGV, assert_clixml, bootstrap_payload, bootstrap_results, encode_command
 
 from netsh_emulator import run_netsh, run_powershell
 
 STORE_LOCKED = b"ERR IPsec[05073] : The Policy Store cannot be opened.\r\n"
-BOOTSTRAP_ARGV = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-EncodedCommand", encode_command(BOOTSTRAP)]
 
 
 def _netsh(*args: str) -> list[str]:
@@ -26,7 +25,7 @@ def _netsh(*args: str) -> list[str]:
 def _bootstrap_process(env: dict, commands: list[list[str]], stop_on_error: bool) -> subprocess.Popen:
     """The fake PowerShell binary running the bootstrap, started as a process of its own (no shell in
     between, so that the process a test kills is the one that runs the batch)."""
-    process = subprocess.Popen([str(BIN_DIR / "PowerShell"), *BOOTSTRAP_ARGV], env=env, stdin=subprocess.PIPE,
+    process = subprocess.Popen([str(BIN_DIR / "PowerShell"), *STUB_ARGV], env=env, stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdin.write(bootstrap_payload(commands, stop_on_error))
     process.stdin.close()
@@ -34,7 +33,7 @@ def _bootstrap_process(env: dict, commands: list[list[str]], stop_on_error: bool
 
 
 def _bootstrap(env: dict, commands: list[list[str]], stop_on_error: bool = False) -> tuple[int, bytes, bytes]:
-    proc = subprocess.run([str(BIN_DIR / "PowerShell"), *BOOTSTRAP_ARGV], input=bootstrap_payload(commands, stop_on_error), env=env,
+    proc = subprocess.run([str(BIN_DIR / "PowerShell"), *STUB_ARGV], input=bootstrap_payload(commands, stop_on_error), env=env,
                           capture_output=True, timeout=60, check=False)
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -139,7 +138,7 @@ def test_invalid_settings_are_configuration_errors(emu, counter, key, value):
     res = emu("show all", NETSH_EMU_FAIL_COUNTER=str(counter), **{key: value})
     assert res.rc == 2 and res.raw == b"" and key.encode() in res.err
     # inside the bootstrap: a terminating error, as for the other settings
-    rc, stdout, stderr = run_powershell(BOOTSTRAP_ARGV, bootstrap_payload([], False), {**emu.env, "NETSH_EMU_FAIL_COUNTER": str(counter), key: value})
+    rc, stdout, stderr = run_powershell(STUB_ARGV, bootstrap_payload([], False), {**emu.env, "NETSH_EMU_FAIL_COUNTER": str(counter), key: value})
     assert_clixml(rc, stdout, stderr, "netsh emulator configuration")
 
 
@@ -190,7 +189,7 @@ def test_abort_ends_a_hang_at_once(emu, counter, tmp_path):
     env = dict(emu.env, NETSH_EMU_FAIL_COUNTER=str(counter), NETSH_EMU_HANG_AT="2", NETSH_EMU_HANG_MARKER=str(marker))
     abort, outcome = threading.Event(), []
     payload = bootstrap_payload([_netsh("add", "policy", "A"), _netsh("add", "policy", "B"), _netsh("add", "policy", "C")], False)
-    worker = threading.Thread(target=lambda: outcome.append(run_powershell(BOOTSTRAP_ARGV, payload, env, abort)))
+    worker = threading.Thread(target=lambda: outcome.append(run_powershell(STUB_ARGV, payload, env, abort)))
     worker.start()
     deadline = time.monotonic() + 30
     while not marker.exists():
@@ -208,7 +207,7 @@ def test_a_set_abort_runs_nothing(emu, counter):
     abort = threading.Event()
     abort.set()
     env = dict(emu.env, NETSH_EMU_FAIL_COUNTER=str(counter))
-    assert_clixml(*run_powershell(BOOTSTRAP_ARGV, bootstrap_payload([_netsh("add", "policy", "A")], False), env, abort),
+    assert_clixml(*run_powershell(STUB_ARGV, bootstrap_payload([_netsh("add", "policy", "A")], False), env, abort),
                   "The pipeline has been stopped.")
     assert_clixml(*run_powershell(["-EncodedCommand", encode_command("netsh ipsec static add policy B")], b"", env, abort),
                   "The pipeline has been stopped.")

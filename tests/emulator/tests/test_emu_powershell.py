@@ -1,4 +1,4 @@
-"""The fake PowerShell end to end (subprocess, as ansible_connection=local runs it)."""
+"""The fake PowerShell end to end (subprocess, as ansible_connection=local runs it): the stub, the batch script v3 on stdin."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import os
 import subprocess
 
 import pytest
-from emu_support import (BIN_DIR, BOOTSTRAP, MARKER, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, assert_clixml, bootstrap_payload,
-                         bootstrap_results, encode_command, parse_clixml)
+from emu_support import (BATCH, BIN_DIR, MARKER, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, STUB, STUB_COMMAND, assert_clixml,
+                         bootstrap_payload, bootstrap_results, encode_command, parse_clixml)
 
-from netsh_emulator._bootstrap_emulation import BOOTSTRAP_SHA256, clixml_error
+from netsh_emulator._batch import BATCH_SHA256
+from netsh_emulator._bootstrap_emulation import STUB_SHA256
+from netsh_emulator._clixml import clixml_error
 
 
 def _run(env, cmd: str, stdin: bytes):
@@ -29,15 +31,16 @@ def _netsh(*args: str) -> list[str]:
     return ["ipsec", "static", *args]
 
 
-def test_bootstrap_copy_matches_pinned_hash():
-    assert hashlib.sha256(BOOTSTRAP.encode("utf-8")).hexdigest() == BOOTSTRAP_SHA256
+def test_script_copies_match_pinned_hashes():
+    assert hashlib.sha256(STUB.encode("utf-8")).hexdigest() == STUB_SHA256
+    assert hashlib.sha256(BATCH.encode("utf-8")).hexdigest() == BATCH_SHA256
 
 
 def test_batch_runs_every_command(subprocess_env):
     commands = [_netsh("add", "policy", 'name=Web "quoted" 100% %PATH%', "description=a b"),
                 _netsh("add", "policy", "name=Web \"quoted\" 100% %PATH%"),
                 _netsh("show", "policy", "all")]
-    proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=False))
+    proc = _run(subprocess_env, STUB_COMMAND, bootstrap_payload(commands, stop_on_error=False))
     doc = _results(proc)
     assert proc.stdout.startswith(MARKER.encode())
     assert doc["codepage"] == 437 and [r["rc"] for r in doc["results"]] == [0, 1, 0]
@@ -51,14 +54,14 @@ def test_batch_runs_every_command(subprocess_env):
 
 def test_stop_on_error(subprocess_env):
     commands = [_netsh("add", "policy", "P"), _netsh("add", "policy", "P"), _netsh("add", "policy", "Q")]
-    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=True)))
+    doc = _results(_run(subprocess_env, STUB_COMMAND, bootstrap_payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0, 1]
     # the stop also triggers on the text alone (exit code 0 after an error)
     env = dict(subprocess_env, NETSH_EMU_ERROR_EXIT="0")
-    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(commands, stop_on_error=True)))
+    doc = _results(_run(env, STUB_COMMAND, bootstrap_payload(commands, stop_on_error=True)))
     assert [r["rc"] for r in doc["results"]] == [0]   # P exists now -> the first command already fails
     assert base64.b64decode(doc["results"][0]["stdout"]).startswith(b"ERR IPsec[05005]")
-    doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload(
+    doc = _results(_run(subprocess_env, STUB_COMMAND, bootstrap_payload(
         [_netsh("show", "policy", "all"), _netsh("add", "policy", "R")], stop_on_error=False)))
     assert [r["rc"] for r in doc["results"]] == [0, 0]
 
@@ -66,32 +69,33 @@ def test_stop_on_error(subprocess_env):
 def test_noise_before_marker_and_zh_codepage(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_NOISE="Loading personal profile...\nWARNING: noisy",
                NETSH_EMU_LANG="zh-CN")
-    proc = _run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
+    proc = _run(env, STUB_COMMAND,
                 bootstrap_payload([_netsh("add", "policy", "P", "assign=yes"), _netsh("show", "policy", "P")], False))
     assert proc.stdout.startswith(b"Loading personal profile...\r\nWARNING: noisy\r\n" + MARKER.encode())
     doc = _results(proc)
     assert doc["codepage"] == 936
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
-    assert _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([], False))) == {"codepage": 65001, "results": [], "files": []}
+    assert _results(_run(env, STUB_COMMAND, bootstrap_payload([], False))) == {
+        "codepage": 65001, "results": [], "files": [], "registry": None}
 
 
 def test_single_result_unwrap_knob(subprocess_env):
     env = dict(subprocess_env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
-    doc = _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([_netsh("show", "store")], False)))
+    doc = _results(_run(env, STUB_COMMAND, bootstrap_payload([_netsh("show", "store")], False)))
     assert isinstance(doc["results"], dict) and doc["results"]["rc"] == 0
 
 
 def test_double_encoded_ansible_wrapper(subprocess_env):
     # ansible-core < 2.19 _encode_script(): Set-StrictMode + command + $LASTEXITCODE propagation
-    inner = POWERSHELL_PREFIX + encode_command(BOOTSTRAP)
+    inner = STUB_COMMAND
     wrapper = "\n".join([STRICT_MODE_LINE, inner, PRESERVE_RC_LINE])
     doc = _results(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(wrapper), bootstrap_payload([_netsh("add", "policy", "P")], True)))
     assert [r["rc"] for r in doc["results"]] == [0]
 
 
 def test_lower_case_invocation(subprocess_env):
-    cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + encode_command(BOOTSTRAP)
+    cmd = "powershell -noprofile -noninteractive -executionpolicy unrestricted -encodedcommand " + encode_command(STUB)
     doc = _results(_run(subprocess_env, cmd, bootstrap_payload([_netsh("add", "filterlist", "L")], True)))
     assert doc["results"][0]["rc"] == 0
 
@@ -101,12 +105,13 @@ def _assert_clixml(proc, fragment: str) -> None:
 
 
 @pytest.mark.parametrize("script", [
-    BOOTSTRAP.replace("exit 0", "exit 1"),                       # tagged but modified
-    BOOTSTRAP + "\n",                                             # even a trailing newline
+    STUB.replace("exit 0", "exit 1"),                            # tagged but modified
+    STUB + "\n",                                                  # even a trailing newline
+    BATCH,                                                        # the batch script belongs on stdin
     "Write-Output 'hello'",                                        # something else entirely
-    "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
+    "Set-StrictMode -Version Latest\nRemove-Item C:\\ -Recurse\n" + STUB_COMMAND,
 ])
-def test_rejects_anything_but_the_bootstrap(subprocess_env, script):
+def test_rejects_anything_but_the_stub(subprocess_env, script):
     proc = _run(subprocess_env, POWERSHELL_PREFIX + encode_command(script), bootstrap_payload([_netsh("add", "policy", "P")], True))
     _assert_clixml(proc, "does not understand")
 
@@ -114,7 +119,7 @@ def test_rejects_anything_but_the_bootstrap(subprocess_env, script):
 def test_rejects_bad_invocations_and_payloads(subprocess_env):
     _assert_clixml(_run(subprocess_env, "PowerShell -NoProfile -Command Get-Date", b""), "does not understand")
     _assert_clixml(_run(subprocess_env, POWERSHELL_PREFIX + "!!notbase64!!", b""), "Cannot decode")
-    _assert_clixml(_run(subprocess_env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), b"%%% not base64\r\n"), "stdin")
+    _assert_clixml(_run(subprocess_env, STUB_COMMAND, b"%%% not base64\r\n"), "stdin")
 
 
 def test_clixml_escaping():
@@ -138,11 +143,11 @@ def test_netsh_binary_directly(subprocess_env):
 def test_round_trip_log_has_one_line_per_run(subprocess_env, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
-    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), bootstrap_payload([_netsh("show", "policy", "all")], stop_on_error=False)))
-    _results(_run(env, POWERSHELL_PREFIX + encode_command(BOOTSTRAP),
-                  bootstrap_payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True)))
+    _results(_run(env, STUB_COMMAND, bootstrap_payload([_netsh("show", "policy", "all")], stop_on_error=False)))
+    _results(_run(env, STUB_COMMAND,
+                  bootstrap_payload([_netsh("add", "policy", "P"), _netsh("add", "filterlist", "L")], stop_on_error=True, registry=True)))
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert lines == [
-        {"commands": ["ipsec static show policy all"], "stop_on_error": False, "files": []},
-        {"commands": ["ipsec static add policy P", "ipsec static add filterlist L"], "stop_on_error": True, "files": []},
+        {"commands": ["ipsec static show policy all"], "stop_on_error": False, "files": [], "registry": False},
+        {"commands": ["ipsec static add policy P", "ipsec static add filterlist L"], "stop_on_error": True, "files": [], "registry": True},
     ]

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from emu_support import BOOTSTRAP, POWERSHELL_PREFIX, assert_clixml, bootstrap_payload, bootstrap_results, encode_command
+from emu_support import POWERSHELL_PREFIX, STUB_COMMAND, assert_clixml, bootstrap_payload, bootstrap_results, encode_command
 from emu_winrm_support import NOT_FOUND_CODE, TIMED_OUT_CODE, envelope, protocol, run, session, winrm
 
 from emulated_winrm import CMD_LINE_LIMIT, EmulatedWindowsHost
@@ -105,7 +105,7 @@ def test_plain_netsh_line_wrapped_in_powershell(winrm_host):
 
 
 def _bootstrap_command(proto, shell_id: str) -> str:
-    return proto.run_command(shell_id, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), console_mode_stdin=False)
+    return proto.run_command(shell_id, STUB_COMMAND, console_mode_stdin=False)
 
 
 def test_bootstrap_stdin_in_several_sends(winrm_hosts):
@@ -133,7 +133,7 @@ def test_bootstrap_stdin_in_several_sends(winrm_hosts):
     proto.send_command_input(shell_id, second, bootstrap_payload([], False), end=True)
     with pytest.raises(winrm.exceptions.WSManFaultError):
         proto.send_command_input(shell_id, second, b"more")
-    assert bootstrap_results(proto.get_command_output(shell_id, second)[0]) == {"codepage": 437, "results": [], "files": []}
+    assert bootstrap_results(proto.get_command_output(shell_id, second)[0]) == {"codepage": 437, "results": [], "files": [], "registry": None}
     proto.close_shell(shell_id)
 
 

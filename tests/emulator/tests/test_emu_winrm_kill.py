@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from emu_support import BOOTSTRAP, POWERSHELL_PREFIX, bootstrap_payload, encode_command
+from emu_support import STUB_COMMAND, bootstrap_payload
 from emu_winrm_support import NOT_FOUND_CODE, PASSWORD, USER, envelope, protocol, run, session, winrm
 
 SHOW_POLICIES = "netsh ipsec static show policy all"
@@ -73,7 +73,7 @@ def test_kill_during_a_hanging_batch(winrm_hosts, tmp_path, transport):
     port = host.port
     proto = protocol(host, transport)
     shell_id = proto.open_shell()
-    command_id = proto.run_command(shell_id, POWERSHELL_PREFIX + encode_command(BOOTSTRAP), console_mode_stdin=False)
+    command_id = proto.run_command(shell_id, STUB_COMMAND, console_mode_stdin=False)
     batch = [["ipsec", "static", "add", "policy", "name=A"], ["ipsec", "static", "add", "filterlist", "name=L"],
              ["ipsec", "static", "add", "policy", "name=B"], ["ipsec", "static", "add", "policy", "name=C"]]
     proto.send_command_input(shell_id, command_id, bootstrap_payload(batch, stop_on_error=True), end=True)
