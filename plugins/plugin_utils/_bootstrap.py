@@ -1,53 +1,75 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lockdown.ipsec contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The frozen PowerShell bootstrap that runs one batch of netsh commands on the host.
+"""The frozen PowerShell the host runs: a tiny stub on the command line, the batch script on stdin.
 
-PRIVATE to the collection. The text below is version-tagged and pinned by a unit test
+PRIVATE to the collection. Both texts below are version-tagged and pinned by a unit test
 (``tests/unit/plugins/plugin_utils/test_bootstrap.py``) and by the emulated host, which accepts only
-this exact script (by tag and SHA-256). Changing one character is a protocol change: bump the tag.
+these exact scripts (by tag and SHA-256). Changing one character is a protocol change: bump the tag.
 
-Protocol (see ``docs/assumptions.md`` A-33, A-34, A-20):
+Why two parts: the command line must stay within cmd.exe's 8,191 characters when ansible-core < 2.19
+encodes it a second time (A-36), and the batch script outgrew that once it also read the registry. So
+the command line carries only :data:`STUB_SCRIPT`, which runs whatever script comes first on stdin, as
+ansible-core's own exec wrapper does; the controller always sends :data:`BATCH_SCRIPT` there.
 
-* stdin: one line, base64 of UTF-8 JSON ``{"stop_on_error": bool, "files": [str, ...], "commands":
-  [str, ...]}`` where each command is a netsh argument string already quoted with the C-runtime rules
-  (``_quote.join_c``).
+Protocol (see ``docs/assumptions.md`` A-20, A-33, A-34, A-60, A-90, A-91, A-93, A-94, A-99):
+
+* stdin: two lines, base64 of the UTF-8 :data:`BATCH_SCRIPT`, then base64 of UTF-8 JSON
+  ``{"stop_on_error": bool, "files": [str, ...], "commands": [str, ...], "registry": bool}`` where each
+  command is a netsh argument string already quoted with the C-runtime rules (``_quote.join_c``).
+* ``files`` are preconditions checked before anything runs: each is opened for reading and closed again
+  (``[IO.File]::OpenRead``, relative to the process's current directory, which the netsh processes
+  inherit too). If one cannot be opened, nothing runs: ``results`` is empty, ``registry`` null, and
+  ``files`` in the answer lists ``{"path": str, "error": str}`` for each one that failed, the error being
+  PowerShell's message for it (A-60). This is how a restore refuses a missing or unreadable export
+  before it deletes anything.
 * For each command the script starts ``%SystemRoot%\\System32\\netsh.exe`` once with
-  ``ProcessStartInfo.Arguments`` set to that string, so neither PowerShell nor cmd.exe parses it.
+  ``ProcessStartInfo.Arguments`` set to that string, so neither PowerShell nor cmd.exe parses it. With
+  ``stop_on_error`` the batch stops after the first command whose exit code is not 0 or whose stdout
+  contains ``ERR IPsec[`` (netsh's exit code after an IPsec error is unknown, A-21).
+* With ``registry``, after the commands, the script reads the keys
+  ``HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec\\Policy\\Local`` (its values and every subkey's
+  values) and ``...\\IPSec\\GPTIPSECPolicy`` (its values), each ``{"values": [...], "keys": [...]}`` or
+  null when the key does not exist; a value is ``{"name": str, "kind": RegistryValueKind name, "data":
+  str | [str, ...] | base64 of the bytes (Binary) | number}`` (GPIPSEC.md §1.2-§1.6).
 * stdout: anything, then a line ``<<LOCKDOWN-IPSEC-RESULT>>`` immediately followed by base64 of UTF-8
   JSON ``{"codepage": int, "results": [{"rc": int, "stdout": base64 bytes, "stderr": str}, ...],
-  "files": [{"path": str, "error": str}, ...]}``.
-  netsh's stdout travels as raw bytes and is decoded on the controller with ``codepage``, which is the
-  host's OEM code page as .NET reports it for the current culture (``(Get-Culture).TextInfo.OEMCodePage``,
-  i.e. ``CultureInfo.CurrentCulture``: 437 en-US, 850 western Europe, 866 ru-RU, 936 zh-CN), assumed to
-  be the one netsh writes in when its stdout is a pipe (A-20). It is read from the culture, not from
-  ``[Console]``, because psrp runs the script without a console. ``stderr`` is text that .NET already
-  decoded on the host (with ``[Console]::OutputEncoding``).
-* With ``stop_on_error`` the batch stops after the first command whose exit code is not 0 or whose
-  stdout contains ``ERR IPsec[`` (netsh's exit code after an IPsec error is unknown, A-21).
-* ``files`` are preconditions checked before any command runs: each is opened for reading and closed
-  again (``[IO.File]::OpenRead``, relative to the process's current directory, which the netsh
-  processes inherit too). If one cannot be opened, no command runs at all: ``results`` is empty and
-  ``files`` in the answer lists ``{"path": str, "error": str}`` for each one that failed, the error
-  being PowerShell's message for it (A-60). This
-  is how a restore refuses a missing or unreadable export before it deletes anything.
-* The script always ends with ``exit 0``; a terminating error gives exit code 1 and CLIXML on stderr.
+  "files": [...], "registry": {"local": ..., "group_policy": ...} | null}``. netsh's stdout travels as raw
+  bytes and is decoded on the controller with ``codepage``, the host's OEM code page as .NET reports it
+  for the current culture (``(Get-Culture).TextInfo.OEMCodePage``: 437 en-US, 850 western Europe, 866
+  ru-RU, 936 zh-CN), assumed to be the one netsh writes in when its stdout is a pipe (A-20); it is read
+  from the culture, not from ``[Console]``, because psrp runs the script without a console. ``stderr``
+  is text that .NET already decoded on the host.
+* The stub ends with ``exit 0``; a terminating error gives exit code 1 and CLIXML on stderr.
 """
 
 from __future__ import annotations
 
-BOOTSTRAP_TAG = "lockdown-ipsec-batch-v2"
+STUB_TAG = "lockdown-ipsec-stub-v1"
+BATCH_TAG = "lockdown-ipsec-batch-v3"
 RESULT_MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 
-# One statement per line, no indentation: every character costs 8/3 characters on the command line
-# once encoded, twice over on ansible-core < 2.19, which wraps our encoded command again (A-33).
-BOOTSTRAP_SCRIPT = "\n".join(
+# The command line: read stdin's lines, run the first as a script block with the second as its argument.
+STUB_SCRIPT = "\n".join(
     (
-        "# " + BOOTSTRAP_TAG,
+        "# " + STUB_TAG,
+        "$l=@($input)",
+        "&([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l[1]",
+        "exit 0",
+    )
+)
+
+# On stdin, so its length costs nothing on the command line; still one statement per line.
+BATCH_SCRIPT = "\n".join(
+    (
+        "# " + BATCH_TAG,
+        "param($w)",
         "$ErrorActionPreference='Stop'",
         "$u=[Text.Encoding]::UTF8",
-        "$q=$u.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-        "$r=$f=@()",
+        "$q=$u.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json",
+        "$r=@()",
+        "$f=@()",
+        "$g=$null",
         "foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error=\"$_\"}}}",
         # No command runs once a file has failed: an empty $f is false, a non-empty one true.
         "foreach($c in $q.commands|?{!$f}){",
@@ -63,8 +85,16 @@ BOOTSTRAP_SCRIPT = "\n".join(
         "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
         "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
         "}",
+        # A key's values as a list (the leading comma keeps a list of one a list); binary data as base64.
+        "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
+        "if(\"$t\" -eq 'Binary'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind=\"$t\";data=$d}})}",
+        # A key (null when it does not exist): its values and, when $s, every subkey's values.
+        "function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
+        "@{values=(V $k);keys=@($k.GetSubKeyNames()|?{$s}|%{$c=$k.OpenSubKey($_);try{@{name=$_;values=(V $c)}}finally{$c.Close()}})}"
+        "}finally{$k.Close()}}}",
+        "if($q.registry -and !$f){$i='SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec'"
+        ";$g=@{local=(K \"$i\\Policy\\Local\" 1);group_policy=(K \"$i\\GPTIPSECPolicy\" 0)}}",
         "'" + RESULT_MARKER + "'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-        "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f} -Depth 4 -Compress)))",
-        "exit 0",
+        "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
     )
 )

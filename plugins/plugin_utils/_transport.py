@@ -21,10 +21,13 @@ import codecs
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from ._bootstrap import BOOTSTRAP_SCRIPT, RESULT_MARKER
+from ._bootstrap import BATCH_SCRIPT, RESULT_MARKER, STUB_SCRIPT
 from ._errors import LockdownError
 from ._quote import join_c
+from ._registry_payload import snapshot_from_payload
+from ._registry import RegistrySnapshot
 
 # ansible-core 2.19 and 2.20 winrm leave a command alone only when it starts with exactly this text
 # (case-sensitive); 2.21 looks for " -EncodedCommand "; psrp and ssh accept it as it is
@@ -132,7 +135,8 @@ class BatchRequest:
 
     Each command is netsh's arguments only, e.g. ``("ipsec", "static", "show", "policy", "all")``.
     Any sequences are accepted and stored as tuples. ``files`` are paths on the host that must open
-    for reading before any command runs (see :mod:`._bootstrap`); when one does not, none runs.
+    for reading before any command runs (see :mod:`._bootstrap`); when one does not, none runs. With
+    ``registry`` the host also sends the store's registry keys, read after the commands.
 
     Raises:
         TypeError: a command is a plain string or holds a non-string; a file is not a string.
@@ -142,26 +146,67 @@ class BatchRequest:
     commands: tuple[tuple[str, ...], ...]
     stop_on_error: bool = field(kw_only=True)
     files: tuple[str, ...] = field(default=(), kw_only=True)
+    registry: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
         commands = tuple(_argv(command) for command in self.commands)
         object.__setattr__(self, "commands", commands)
         object.__setattr__(self, "stop_on_error", bool(self.stop_on_error))
         object.__setattr__(self, "files", _argv(self.files))
+        object.__setattr__(self, "registry", bool(self.registry))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing to ask the host: no command, no file, no registry read."""
+        return not (self.commands or self.files or self.registry)
 
     def command_line(self) -> str:
-        """The command to execute on the host: the bootstrap as ``PowerShell ... -EncodedCommand``."""
-        return encoded_powershell(BOOTSTRAP_SCRIPT)
+        """The command to execute on the host: the stub as ``PowerShell ... -EncodedCommand``."""
+        return encoded_powershell(STUB_SCRIPT)
 
-    def stdin(self) -> str:
-        """The stdin line: base64 of the UTF-8 JSON request, then CRLF. Pure ASCII."""
-        request = {
+    def document(self) -> dict:
+        """The request as the batch script reads it (JSON), commands quoted with ``join_c``."""
+        return {
             "stop_on_error": self.stop_on_error,
             "files": list(self.files),
             "commands": [join_c(argv) for argv in self.commands],
+            "registry": self.registry,
         }
-        text = json.dumps(request, ensure_ascii=False, separators=(",", ":"))
-        return base64.b64encode(text.encode("utf-8")).decode("ascii") + "\r\n"
+
+    def stdin(self) -> str:
+        """Two lines, each ending in CRLF: base64 of the UTF-8 batch script, then base64 of the UTF-8
+        JSON request. Pure ASCII."""
+        text = json.dumps(self.document(), ensure_ascii=False, separators=(",", ":"))
+        lines = (BATCH_SCRIPT, text)
+        return "".join(base64.b64encode(line.encode("utf-8")).decode("ascii") + "\r\n" for line in lines)
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """What the host answered to one batch: one result per command that ran, and the registry keys
+    when they were asked for (``registry_payload``, as sent; ``None`` otherwise); ``codepage`` is the
+    host's OEM code page."""
+
+    results: tuple[CommandResult, ...]
+    registry_payload: Any
+    codepage: int
+    document: dict = field(default_factory=dict, compare=False, repr=False)
+    """The answer's JSON as it came, for tracing (``_trace``); it may hold secrets."""
+
+    def registry_snapshot(self, *, local: bool = True) -> RegistrySnapshot:
+        """The registry keys of the answer (an empty snapshot when none were sent). Read by the caller,
+        inside its own error handling, so that a payload it cannot read is traced like one it cannot
+        decode. Without ``local`` only the Group Policy key is read; the store's keys are ignored.
+
+        Raises:
+            TransportError: the payload is not of the documented shape (``_registry_payload``).
+        """
+        if self.registry_payload is None:
+            return RegistrySnapshot(local=None)
+        try:
+            return snapshot_from_payload(self.registry_payload, local=local)
+        except ValueError as exc:
+            raise TransportError(f"the registry keys in the answer cannot be read: {exc}") from None
 
 
 class NetshRunner:
@@ -169,14 +214,22 @@ class NetshRunner:
 
     ``execute(command_line, stdin)`` must run ``command_line`` on the host with ``stdin`` (bytes) as
     its standard input and return ``(rc, stdout, stderr)`` as text; whatever it raises passes through
-    unchanged. ``round_trips`` counts the calls made so far. For write batches (``stop_on_error``):
+    unchanged. ``read_from`` says how the engine reads the store through this runner: ``"registry"``
+    (the store's registry keys, decoded on the controller) or ``"netsh"`` (``show`` text); the module
+    option ``read_from`` sets it. ``log`` receives what a user reporting a host that disagrees with us
+    would need (the request with pre-shared keys hidden, how the answer came back; ``_read`` adds the
+    answer's content); the action shim shows it at ``-vvvv``. ``round_trips`` counts the calls made so far. For write batches (``stop_on_error``):
     ``write_pending`` is true while one has been handed to ``execute`` and its answer not yet read,
     ``wrote`` once one came back having run at least one command, and ``last_write`` holds the
     commands of the latest.
     """
 
-    def __init__(self, execute: Callable[[str, bytes], tuple[int, str, str]]) -> None:
+    def __init__(
+        self, execute: Callable[[str, bytes], tuple[int, str, str]], *, read_from: str = "netsh", log: Callable[[str], None] | None = None
+    ) -> None:
         self._execute = execute
+        self.read_from = read_from
+        self.log = log or (lambda message: None)
         self.round_trips = 0
         self.write_pending = False
         self.wrote = False
@@ -202,23 +255,37 @@ class NetshRunner:
             TransportError: the answer could not be read (see :func:`parse_batch_output`).
             TypeError, ValueError: a command cannot be sent (see :class:`BatchRequest`); no call is made.
         """
-        request = BatchRequest(tuple(commands), stop_on_error=stop_on_error, files=tuple(files))
-        if not request.commands:
+        if not commands:
             return ()
+        return self.run(BatchRequest(tuple(commands), stop_on_error=stop_on_error, files=tuple(files))).results
+
+    def run(self, request: BatchRequest) -> BatchAnswer:
+        """Send ``request`` in one round trip and return the host's answer (see :meth:`run_batch`).
+
+        An empty request returns an empty answer without calling the host.
+
+        Raises:
+            FilesUnreadable, TransportError: as :meth:`run_batch`.
+        """
+        if request.empty:
+            return BatchAnswer((), None, 0)
         command_line, stdin = request.command_line(), request.stdin().encode("ascii")
         self.round_trips += 1
-        if stop_on_error:
+        self.log(f"round trip {self.round_trips}: request {json.dumps(_redacted(request), ensure_ascii=False)}")
+        if request.stop_on_error:
             self.write_pending, self.last_write = True, request.commands
         rc, stdout, stderr = self._execute(command_line, stdin)
+        self.log(f"round trip {self.round_trips}: answer with exit code {rc}, {len(stdout)} characters of stdout, "
+                 f"{len(stderr)} of stderr" + ("" if RESULT_MARKER in stdout else f"; stdout: {stdout[:STDOUT_HEAD]!r}; stderr: {stderr[:STDOUT_HEAD]!r}"))
         try:
-            results = parse_batch_output(request, rc, stdout, stderr)
+            answer = parse_answer(request, rc, stdout, stderr)
         except FilesUnreadable:
             self.write_pending = False  # nothing ran
             raise
-        if stop_on_error:
+        if request.stop_on_error:
             self.write_pending = False
-            self.wrote = self.wrote or bool(results)
-        return results
+            self.wrote = self.wrote or bool(answer.results)
+        return answer
 
 
 def encoded_powershell(script: str) -> str:
@@ -231,6 +298,11 @@ def encoded_powershell(script: str) -> str:
 
 
 def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str) -> tuple[CommandResult, ...]:
+    """The results of :func:`parse_answer`, for callers that asked for no registry read."""
+    return parse_answer(request, rc, stdout, stderr).results
+
+
+def parse_answer(request: BatchRequest, rc: int, stdout: str, stderr: str) -> BatchAnswer:
     """Read the bootstrap's answer to ``request`` into one :class:`CommandResult` per command run.
 
     Anything may come before the last result marker (profile banners, warnings); the first
@@ -254,12 +326,12 @@ def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str)
         document = json.loads(base64.b64decode(token[0], validate=True).decode("utf-8"))
     except ValueError as exc:  # binascii.Error, UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise TransportError(f"the result payload of the netsh batch is not base64 of UTF-8 JSON: {exc}") from exc
-    if not isinstance(document, dict) or not {"codepage", "results", "files"} <= set(document):
-        raise TransportError(f"the result of the netsh batch lacks 'codepage', 'results' or 'files': {_clip(document)}")
+    if not isinstance(document, dict) or not {"codepage", "results", "files", "registry"} <= set(document):
+        raise TransportError(f"the result of the netsh batch lacks 'codepage', 'results', 'files' or 'registry': {_clip(document)}")
     unreadable = _file_failures(document["files"], request.files)
     if unreadable:
         raise FilesUnreadable(unreadable)
-    codec = _codec(document["codepage"])
+    codec = codec_of(document["codepage"])
     raw_results = document["results"]
     # Windows PowerShell 5.1's ConvertTo-Json writes a one-element array as the bare element
     # (execution.md §2.2 and §3.3); accept a lone result object as a list of one.
@@ -279,7 +351,11 @@ def parse_batch_output(request: BatchRequest, rc: int, stdout: str, stderr: str)
             f"the netsh batch returned {len(results)} results for {len(request.commands)} commands "
             "although it had no reason to stop early"
         )
-    return results
+    if not request.registry and document["registry"] is not None:
+        raise TransportError("the netsh batch sent registry keys it was not asked for")
+    if request.registry and document["registry"] is None:
+        raise TransportError("the netsh batch sent no registry keys although they were asked for")
+    return BatchAnswer(results, document["registry"] if request.registry else None, document["codepage"], document)
 
 
 def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[Sequence[str]]) -> None:
@@ -307,6 +383,12 @@ def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[S
         raise BatchFailed(tuple(results[:index]), result, requested_argv[index + 1:])
     if len(results) != len(requested_argv):
         raise ValueError("raise_for_failure() was given fewer results than commands but no failure")
+
+
+def _redacted(request: BatchRequest) -> dict:
+    """The request's document with every ``psk=`` argument's value hidden."""
+    commands = [join_c(["psk=********" if argument.startswith("psk=") else argument for argument in argv]) for argv in request.commands]
+    return dict(request.document(), commands=commands)
 
 
 def _argv(command: Sequence[str]) -> tuple[str, ...]:
@@ -340,7 +422,12 @@ def _file_failures(raw: object, requested: tuple[str, ...]) -> list[tuple[str, s
     return failures
 
 
-def _codec(codepage: object) -> str:
+def codec_of(codepage: object) -> str:
+    """The Python codec of the host's OEM code page ``codepage`` (the one netsh prints in).
+
+    Raises:
+        TransportError: ``codepage`` is not a number, or Python has no codec for it.
+    """
     if isinstance(codepage, bool) or not isinstance(codepage, int):
         raise TransportError(f"the netsh batch reported a code page that is not a number: {codepage!r}")
     name = _CODECS.get(codepage, f"cp{codepage}")
@@ -412,13 +499,16 @@ def _clip(value: object) -> str:
 
 __all__ = [
     "BatchFailed",
+    "BatchAnswer",
     "BatchRequest",
     "CommandResult",
     "FilesUnreadable",
     "NetshRunner",
     "POWERSHELL_PREFIX",
     "TransportError",
+    "codec_of",
     "encoded_powershell",
+    "parse_answer",
     "parse_batch_output",
     "raise_for_failure",
 ]

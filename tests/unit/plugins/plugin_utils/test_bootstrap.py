@@ -11,24 +11,38 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 
 import pytest
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import (
-    BOOTSTRAP_SCRIPT,
-    BOOTSTRAP_TAG,
+    BATCH_SCRIPT,
+    BATCH_TAG,
     RESULT_MARKER,
+    STUB_SCRIPT,
+    STUB_TAG,
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchRequest
 
-SHA256 = "711fb94971c165079dce28381addc73e4bf9c23b68a5634db95dfc8fe7b68ee6"
+STUB_SHA256 = "a3b519a161a4b9b50848f0ed3158babfebd59f0640102b3d456088244d8325c6"
+BATCH_SHA256 = "183ebe19c5e4a4ed2ece8af00047f520dfd7d242e92c18c83c9677c8176f93fd"
 
-EXPECTED_LINES = (
-    r"# lockdown-ipsec-batch-v2",
+EXPECTED_STUB = (
+    r"# lockdown-ipsec-stub-v1",
+    r"$l=@($input)",
+    r"&([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l[1]",
+    r"exit 0",
+)
+
+EXPECTED_BATCH = (
+    r"# lockdown-ipsec-batch-v3",
+    r"param($w)",
     r"$ErrorActionPreference='Stop'",
     r"$u=[Text.Encoding]::UTF8",
-    r"$q=$u.GetString([Convert]::FromBase64String(@($input) -join ''))|ConvertFrom-Json",
-    r"$r=$f=@()",
+    r"$q=$u.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json",
+    r"$r=@()",
+    r"$f=@()",
+    r"$g=$null",
     r'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
     r"foreach($c in $q.commands|?{!$f}){",
     # (long lines are split into adjacent literals only to stay within the line-length limit)
@@ -44,9 +58,15 @@ EXPECTED_LINES = (
     r"$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     r"if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     r"}",
+    r"function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
+    r'if("$t" -eq ' + "'Binary'" + r'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
+    r"function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
+    r"@{values=(V $k);keys=@($k.GetSubKeyNames()|?{$s}|%{$c=$k.OpenSubKey($_);try{@{name=$_;values=(V $c)}}finally{$c.Close()}})}"
+    r"}finally{$k.Close()}}}",
+    r"if($q.registry -and !$f){$i='SOFTWARE\Policies\Microsoft\Windows\IPSec'"
+    r';$g=@{local=(K "$i\Policy\Local" 1);group_policy=(K "$i\GPTIPSECPolicy" 0)}}',
     r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f} -Depth 4 -Compress)))",
-    r"exit 0",
+    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
 )
 
 PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
@@ -84,31 +104,35 @@ def _double_encoded(command_line: str) -> tuple[str, str]:
     return " ".join(parts), "ansible-core"
 
 
-def test_tag_and_marker() -> None:
-    assert BOOTSTRAP_TAG == "lockdown-ipsec-batch-v2"
+def test_tags_and_marker() -> None:
+    assert (STUB_TAG, BATCH_TAG) == ("lockdown-ipsec-stub-v1", "lockdown-ipsec-batch-v3")
     assert RESULT_MARKER == "<<LOCKDOWN-IPSEC-RESULT>>"
-    assert BOOTSTRAP_SCRIPT.startswith("# " + BOOTSTRAP_TAG + "\n")
+    assert STUB_SCRIPT.startswith("# " + STUB_TAG + "\n") and BATCH_SCRIPT.startswith("# " + BATCH_TAG + "\n")
 
 
 def test_sha256() -> None:
-    assert hashlib.sha256(BOOTSTRAP_SCRIPT.encode("utf-8")).hexdigest() == SHA256
+    assert hashlib.sha256(STUB_SCRIPT.encode("utf-8")).hexdigest() == STUB_SHA256
+    assert hashlib.sha256(BATCH_SCRIPT.encode("utf-8")).hexdigest() == BATCH_SHA256
 
 
 def test_full_text() -> None:
-    assert BOOTSTRAP_SCRIPT.split("\n") == list(EXPECTED_LINES)
-    assert BOOTSTRAP_SCRIPT == "\n".join(EXPECTED_LINES)
+    assert STUB_SCRIPT == "\n".join(EXPECTED_STUB)
+    assert BATCH_SCRIPT.split("\n") == list(EXPECTED_BATCH)
 
 
-def test_script_is_ascii_without_indentation() -> None:
-    # Every character costs 8/3 on the command line (16/3 on ansible-core <= 2.18).
-    assert BOOTSTRAP_SCRIPT.isascii()
-    assert all(line == line.strip() for line in BOOTSTRAP_SCRIPT.split("\n"))
+def test_scripts_are_ascii_without_indentation() -> None:
+    for script in (STUB_SCRIPT, BATCH_SCRIPT):
+        assert script.isascii()
+        assert all(line == line.strip() for line in script.split("\n"))
 
 
-def test_command_line_is_the_encoded_bootstrap() -> None:
+def test_command_line_is_the_encoded_stub_and_stdin_carries_the_script_then_the_request() -> None:
     line = BIG_BATCH.command_line()
     assert line.startswith(PREFIX)
-    assert base64.b64decode(line[len(PREFIX):]).decode("utf-16-le") == BOOTSTRAP_SCRIPT
+    assert base64.b64decode(line[len(PREFIX):]).decode("utf-16-le") == STUB_SCRIPT
+    script, request, tail = BIG_BATCH.stdin().split("\r\n")
+    assert tail == "" and base64.b64decode(script).decode("utf-8") == BATCH_SCRIPT
+    assert set(json.loads(base64.b64decode(request))) == {"stop_on_error", "files", "commands", "registry"}
 
 
 def test_command_line_fits_cmd_exe() -> None:

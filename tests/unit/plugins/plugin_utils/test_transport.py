@@ -11,9 +11,10 @@ from collections.abc import Callable
 
 import pytest
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import BOOTSTRAP_SCRIPT
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import BATCH_SCRIPT, STUB_SCRIPT
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import LockdownError
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._quote import join_c
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._registry import ValueKind
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import (
     BatchFailed,
     BatchRequest,
@@ -33,9 +34,10 @@ PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -E
 Netsh = Callable[[str], tuple[int, bytes, str]]
 
 
-def reply(results: list[dict], *, codepage: int = 437, noise: str = "", lone: bool = False, files: object = ()) -> str:
+def reply(results: list[dict], *, codepage: int = 437, noise: str = "", lone: bool = False, files: object = (), registry: object = None) -> str:
     """stdout as the bootstrap prints it: noise, then the marker and base64 JSON, then CRLF."""
-    document = {"codepage": codepage, "results": results[0] if lone else results, "files": list(files) if isinstance(files, tuple) else files}
+    document = {"codepage": codepage, "results": results[0] if lone else results, "files": list(files) if isinstance(files, tuple) else files,
+                "registry": registry}
     payload = base64.b64encode(json.dumps(document).encode("utf-8")).decode("ascii")
     return noise + MARKER + payload + "\r\n"
 
@@ -52,8 +54,10 @@ def host(netsh: Netsh, *, codepage: int = 437, noise: str = "", calls: list | No
     """
 
     def execute(command_line: str, stdin: bytes) -> tuple[int, str, str]:
-        assert command_line == PREFIX + base64.b64encode(BOOTSTRAP_SCRIPT.encode("utf-16-le")).decode("ascii")
-        request = json.loads(base64.b64decode(b"".join(stdin.split())).decode("utf-8"))
+        assert command_line == PREFIX + base64.b64encode(STUB_SCRIPT.encode("utf-16-le")).decode("ascii")
+        script, request_line = stdin.split(b"\r\n")[:2]
+        assert base64.b64decode(script).decode("utf-8") == BATCH_SCRIPT
+        request = json.loads(base64.b64decode(request_line).decode("utf-8"))
         if calls is not None:
             calls.append(request)
         results = []
@@ -237,8 +241,8 @@ class TestFilePreconditions:
         calls: list = []
         runner = NetshRunner(host(echo, calls=calls))
         runner.run_batch(SHOW, stop_on_error=True, files=["C:\\backup.ipsec"])
-        assert calls == [{"stop_on_error": True, "files": ["C:\\backup.ipsec"], "commands": [join_c(argv) for argv in SHOW]}]
-        assert list(calls[0]) == ["stop_on_error", "files", "commands"]
+        assert calls == [{"stop_on_error": True, "files": ["C:\\backup.ipsec"], "commands": [join_c(argv) for argv in SHOW], "registry": False}]
+        assert list(calls[0]) == ["stop_on_error", "files", "commands", "registry"]
 
     def test_a_file_the_host_cannot_open_runs_nothing(self) -> None:
         ran: list = []
@@ -419,16 +423,108 @@ class TestRoundTrips:
         assert runner.round_trips == 1
 
 
+REGISTRY = {
+    "local": {
+        "values": {"name": "ActivePolicy", "kind": "String", "data": "SOFTWARE\\Policies\\Microsoft\\Windows\\IPSEC\\Policy\\Local\\ipsecPolicy{1}"},
+        "keys": [{"name": "ipsecPolicy{1}", "values": [
+            {"name": "ipsecData", "kind": "Binary", "data": base64.b64encode(b"\x01\x02").decode()},
+            {"name": "whenChanged", "kind": "DWord", "data": -1},
+            {"name": "ipsecNFAReference", "kind": "MultiString", "data": "only one"},
+            {"name": "big", "kind": "QWord", "data": -2},
+            {"name": "path", "kind": "ExpandString", "data": "%SystemRoot%"},
+        ]}],
+    },
+    "group_policy": None,
+}
+
+
+def registry_host(payload: object, calls: list):
+    def execute(command_line: str, stdin: bytes) -> tuple[int, str, str]:
+        request = json.loads(base64.b64decode(stdin.split(b"\r\n")[1]))
+        calls.append(request)
+        return 0, reply([], registry=payload if request["registry"] else None), ""
+
+    return execute
+
+
+class TestRegistryAnswers:
+    def test_a_registry_read_alone_is_one_round_trip_with_the_keys(self) -> None:
+        calls: list = []
+        runner = NetshRunner(registry_host(REGISTRY, calls))
+        answer = runner.run(BatchRequest((), stop_on_error=False, registry=True))
+        assert runner.round_trips == 1 and calls[0]["registry"] is True and answer.results == ()
+        local = answer.registry_snapshot().local
+        assert local.value("activepolicy").data.endswith("ipsecPolicy{1}") and answer.registry_snapshot().group_policy is None
+        (policy,) = answer.registry_snapshot().objects
+        assert policy.value("ipsecData").data == b"\x01\x02"
+        assert policy.value("whenChanged").data == 2**32 - 1  # .NET sends a REG_DWORD signed (A-90)
+        assert policy.value("big").data == 2**64 - 2
+        assert policy.value("ipsecNFAReference").data == ("only one",)  # a list of one, unwrapped (A-34)
+        assert policy.value("path").kind is ValueKind.EXPAND_STRING and policy.value("path").data == "%SystemRoot%"
+
+    def test_an_empty_request_asks_nothing(self) -> None:
+        calls: list = []
+        assert NetshRunner(registry_host(REGISTRY, calls)).run(BatchRequest((), stop_on_error=False)).registry_payload is None
+        assert calls == []
+
+    @pytest.mark.parametrize("payload, words", [
+        ({"local": None}, "expected an object with 'local' and 'group_policy'"),
+        ({"local": {"values": [{"name": "x", "kind": "Nope", "data": 1}]}, "group_policy": None}, "known kind"),
+        ({"local": {"values": [{"name": "x", "kind": "Binary", "data": "%%"}]}, "group_policy": None}, "not base64"),
+        ({"local": {"values": [{"name": "x", "kind": "DWord", "data": "1"}]}, "group_policy": None}, "expected a number"),
+        ({"local": {"values": [{"name": "x", "kind": "String", "data": 1}]}, "group_policy": None}, "expected a string"),
+        ({"local": {"values": [], "keys": [{"values": []}]}, "group_policy": None}, "a subkey without a name"),
+        ({"local": {"values": [{"name": "x", "kind": "MultiString", "data": [1]}]}, "group_policy": None}, "non-string"),
+        ({"local": {"values": [{"name": "x", "kind": "String", "data": "a"}, {"name": "X", "kind": "String", "data": "b"}]},
+          "group_policy": None}, "given twice"),
+    ])
+    def test_a_malformed_registry_answer_is_a_transport_error(self, payload, words) -> None:
+        with pytest.raises(TransportError, match=words):
+            NetshRunner(registry_host(payload, [])).run(BatchRequest((), stop_on_error=False, registry=True)).registry_snapshot()
+
+    def test_without_the_local_store_only_the_group_policy_key_is_read(self) -> None:
+        payload = {"local": {"values": [{"name": "odd", "kind": "None", "data": [1]}]},
+                   "group_policy": {"values": [{"name": "DSPath", "kind": "String", "data": "LDAP://x"}]}}
+        answer = NetshRunner(registry_host(payload, [])).run(BatchRequest((), stop_on_error=False, registry=True))
+        snapshot = answer.registry_snapshot(local=False)
+        assert snapshot.local is None and snapshot.objects == () and snapshot.group_policy.value("dspath").data == "LDAP://x"
+        with pytest.raises(TransportError, match="known kind"):
+            answer.registry_snapshot()
+
+    def test_no_keys_although_asked_is_refused(self) -> None:
+        with pytest.raises(TransportError, match="no registry keys although they were asked for"):
+            parse_batch_output(BatchRequest((), stop_on_error=False, registry=True), 0, reply([], registry=None), "")
+
+    def test_keys_nobody_asked_for_are_refused(self) -> None:
+        request = BatchRequest(SHOW, stop_on_error=False)
+        with pytest.raises(TransportError, match="registry keys it was not asked for"):
+            parse_batch_output(request, 0, reply([result()] * 2, registry=REGISTRY), "")
+
+    def test_the_log_hears_the_request_with_keys_hidden_and_how_the_answer_came(self) -> None:
+        heard: list = []
+        runner = NetshRunner(host(echo), log=heard.append)
+        runner.run_batch([["ipsec", "static", "set", "rule", "name=r", "psk=my secret key"]], stop_on_error=True)
+        assert heard[0].startswith('round trip 1: request {"stop_on_error": true, "files": [], "commands": ["ipsec static set rule name=r psk=********"]')
+        assert "my secret" not in " ".join(heard)
+        assert heard[1].startswith("round trip 1: answer with exit code 0, ")
+        runner = NetshRunner(lambda command_line, stdin: (1, "no marker", "boom"), log=heard.append)
+        with pytest.raises(TransportError):
+            runner.run_batch(SHOW, stop_on_error=False)
+        assert heard[-1] == "round trip 1: answer with exit code 1, 9 characters of stdout, 4 of stderr; stdout: 'no marker'; stderr: 'boom'"
+
+
 class TestRequest:
-    def test_stdin_is_base64_json_line(self) -> None:
+    def test_stdin_is_the_script_then_the_request_as_base64_lines(self) -> None:
         argv = ["ipsec", "static", "add", "policy", "name=Zürich ✓ 测试", "description="]
-        request = BatchRequest([argv], stop_on_error=True)
-        stdin = request.stdin()
-        assert stdin.endswith("\r\n") and "\r\n" not in stdin[:-2] and "\n" not in stdin[:-2]
-        assert json.loads(base64.b64decode(stdin).decode("utf-8")) == {
+        request = BatchRequest([argv], stop_on_error=True, registry=True)
+        script, line, tail = request.stdin().split("\r\n")
+        assert tail == "" and "\n" not in script + line
+        assert base64.b64decode(script).decode("utf-8") == BATCH_SCRIPT
+        assert json.loads(base64.b64decode(line).decode("utf-8")) == {
             "stop_on_error": True,
             "files": [],
             "commands": [join_c(argv)],
+            "registry": True,
         }
 
     def test_request_is_frozen_and_normalised(self) -> None:
@@ -448,4 +544,4 @@ class TestRequest:
         line = encoded_powershell("Write-Output 'ü'")
         assert line.startswith(PREFIX)
         assert base64.b64decode(line[len(PREFIX):]).decode("utf-16-le") == "Write-Output 'ü'"
-        assert BatchRequest([], stop_on_error=False).command_line() == encoded_powershell(BOOTSTRAP_SCRIPT)
+        assert BatchRequest([], stop_on_error=False).command_line() == encoded_powershell(STUB_SCRIPT)
