@@ -18,6 +18,7 @@ from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.common.text.converters import to_text
 from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
 
 from ._argspec import module_argument_spec
 from ._carry import Carried
@@ -25,6 +26,8 @@ from ._engine import ApplyFailed, OnFailure
 from ._errors import LockdownError
 from ._results import after_write_result, failure_result, interrupted_result
 from ._transport import NetshRunner
+
+display = Display()
 
 # What must pass through even while a write is pending: the user or the system stopping Ansible.
 _NEVER_CAUGHT = (KeyboardInterrupt, SystemExit, GeneratorExit)
@@ -99,7 +102,7 @@ class IpsecActionBase(ActionBase):
         return remove_values(result, validation._no_log_values)
 
     def _run_engine(self, params: dict) -> dict:
-        runner = NetshRunner(self._execute)
+        runner = NetshRunner(self._execute, read_from=params["read_from"], log=self._trace)
         try:
             return self.run_validated(
                 params, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), runner=runner
@@ -116,6 +119,10 @@ class IpsecActionBase(ActionBase):
             if isinstance(error, LockdownError):
                 return {"failed": True, "changed": False, "msg": str(error)}
             raise
+
+    def _trace(self, message: str) -> None:
+        # -vvvv: what a user reporting a host that disagrees with us can send (secrets hidden, see _trace).
+        display.vvvv(f"lockdown.ipsec.{self.module_name}: {message}", host=self._play_context.remote_addr)
 
     def _execute(self, command: str, stdin: bytes) -> tuple[int, str, str]:
         # sudoable=False: become is refused above, and must not wrap the command (execution.md §1.1).

@@ -19,10 +19,10 @@ Two kinds of backup (``ipsec_backup``):
 from __future__ import annotations
 
 from ._carry import Carried
-from ._engine import OnFailure, Outcome, apply, converge, current_store, gather, read_store
+from ._engine import OnFailure, Outcome, apply, converge, current_store, refuse_under_domain_policy
+from ._read import gather, read_host
 from ._errors import LockdownError
-from ._model import Store
-from ._parse import READ_COMMANDS
+from ._model import Policy, Store
 from ._plan import Scope, State
 from ._render import CONTEXT, command_line
 from ._transport import NetshRunner
@@ -60,15 +60,17 @@ def export(runner: NetshRunner, path: str | None, *, check_mode: bool, carried: 
     if carried is not None:
         carried.forget()
     command = export_command(path)
-    results = runner.run_batch([*READ_COMMANDS, command], stop_on_error=False)
-    store, exported = read_store(results[:len(READ_COMMANDS)]), results[-1]
+    state, (exported,) = read_host(runner, then=[command])
+    store = state.store
     if exported.failed:
         said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
         raise LockdownError(f"netsh could not export the IPsec policy store: {command_line(command)} -> {said}")
     return store
 
 
-def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, check_mode: bool, carried: Carried | None = None) -> Outcome:
+def restore_native(
+    runner: NetshRunner, path: str, assigned: str | None, *, check_mode: bool, carried: Carried | None = None, accept_domain_policy: bool = False
+) -> Outcome:
     """Restore the native export ``path`` (a file on the host), assigning ``assigned`` afterwards.
 
     One round trip reads the store once ``path`` opens for reading on the host; then (not in check mode)
@@ -81,12 +83,16 @@ def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, chec
 
     Raises:
         FilesUnreadable: ``path`` does not open on the host; nothing was deleted.
+        PlanError: ``assigned`` is given while Group Policy assigns a policy (unless accepted).
         ApplyFailed: a command failed; everything was undone (see :func:`~._engine.apply`).
     """
-    read = gather(runner, files=[path])
-    before = (carried.load() if carried is not None and check_mode else None) or read
+    read = read_host(runner, files=[path])[0]
+    carried_state = carried.load() if carried is not None and check_mode else None
+    before = (carried_state or read).store
     if carried is not None:
         carried.forget()
+    if assigned:
+        refuse_under_domain_policy(Store.of(policies=[Policy(assigned, assigned=True)]), read.domain_policy, accepted=accept_domain_policy)
     commands = restore_commands(path, assigned)
     outcome = Outcome(before, before, (), commands)
     if check_mode:
@@ -95,7 +101,10 @@ def restore_native(runner: NetshRunner, path: str, assigned: str | None, *, chec
     return Outcome(before, gather(runner), (), commands)
 
 
-def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, on_failure: OnFailure, carried: Carried | None = None) -> Outcome:
+def restore_structured(
+    runner: NetshRunner, target: Store, *, check_mode: bool, on_failure: OnFailure, carried: Carried | None = None,
+    accept_domain_policy: bool = False,
+) -> Outcome:
     """Make the store exactly ``target`` (a complete store, from a structured backup): a converge over
     the whole store (``_plan.plan_exact``), with its exact prediction and make-before-break order.
 
@@ -103,7 +112,7 @@ def restore_structured(runner: NetshRunner, target: Store, *, check_mode: bool, 
         LockdownError: as :func:`~._engine.converge`.
     """
     return converge(runner, lambda have: target, state=State.OVERRIDDEN, scope=Scope(whole_store=True),
-                    check_mode=check_mode, on_failure=on_failure, carried=carried)
+                    check_mode=check_mode, on_failure=on_failure, carried=carried, accept_domain_policy=accept_domain_policy)
 
 
 __all__ = ["UNPREDICTABLE", "export", "export_command", "restore_commands", "restore_native", "restore_structured"]

@@ -28,22 +28,36 @@ import os
 import tempfile
 from dataclasses import replace
 
-from ._inputs import complete_store_from_config, expand_filters
+from ._inputs import complete_store_from_config, expand_filters, unnamed_rule_from
 from ._model import FilterList, Store
-from ._present import store_to_data
+from ._present import store_to_data, unnamed_rule_to_data
+from ._read import HostState
+from ._registry_store import DomainPolicy
 
 FORMAT = "lockdown.ipsec.prediction"
 VERSION = 1
 SUBDIRECTORY = "lockdown-ipsec-predictions"
 
 
-def encode(store: Store) -> str:
-    """``store`` (complete, as gathered or predicted) as JSON text that :func:`decode` reads back equal."""
-    return json.dumps({"format": FORMAT, "version": VERSION, "store": store_to_data(store, redact=False)}, sort_keys=True)
+def encode(state: HostState) -> str:
+    """``state`` (its store complete, as gathered or predicted) as JSON text that :func:`decode` reads
+    back equal."""
+    store = state.store
+    # Rules without a name travel beside the config shape, which has no place for them (or for "unknown").
+    unnamed = {
+        policy.name: None if policy.unnamed_rules is None else [unnamed_rule_to_data(rule, redact=False) for rule in policy.unnamed_rules]
+        for policy in store.policies.values()
+    }
+    domain = None if state.domain_policy is None else {"name": state.domain_policy.name, "path": state.domain_policy.path}
+    document = {
+        "format": FORMAT, "version": VERSION, "store": store_to_data(store, redact=False), "unnamed_rules": unnamed,
+        "domain_policy": domain, "codepage": state.codepage,
+    }
+    return json.dumps(document, sort_keys=True)
 
 
-def decode(text: str) -> Store:
-    """The store :func:`encode` wrote; duplicate filters a host holds are kept as they were.
+def decode(text: str) -> HostState:
+    """The state :func:`encode` wrote; duplicate filters a host holds are kept as they were.
 
     Raises:
         ValueError: the text is not a prediction of this format and version (the caller reads the host
@@ -55,12 +69,21 @@ def decode(text: str) -> Store:
     data = document["store"]
     # Filter lists are built here rather than through complete_store_from_config, which would let
     # duplicate filters collapse as desired filters do: a prediction must keep what the host holds.
-    store = complete_store_from_config({**data, "filter_lists": []})
+    policies = [{key: value for key, value in item.items() if key != "unnamed_rules"} for item in data["policies"]]
+    store = complete_store_from_config({**data, "filter_lists": [], "policies": policies})
     lists = [
         FilterList(item["name"], item["description"], tuple(found for entry in item["filters"] for found in expand_filters(entry)))
         for item in data["filter_lists"]
     ]
-    return replace(store, filter_lists=Store.of(filter_lists=lists).filter_lists)
+    unnamed = document["unnamed_rules"]
+    policies = [
+        replace(policy, unnamed_rules=None if unnamed[policy.name] is None else tuple(unnamed_rule_from(rule) for rule in unnamed[policy.name]))
+        for policy in store.policies.values()
+    ]
+    store = Store(filter_lists=Store.of(filter_lists=lists).filter_lists, filter_actions=store.filter_actions,
+                  policies=Store.of(policies=policies).policies)
+    domain = document["domain_policy"]
+    return HostState(store, None if domain is None else DomainPolicy(domain["name"], domain["path"]), document["codepage"])
 
 
 class Carried:
@@ -77,8 +100,8 @@ class Carried:
             digest = hashlib.sha256(host.encode("utf-8")).hexdigest()
             self.path = os.path.join(directory, SUBDIRECTORY, f"{digest}.json")
 
-    def load(self) -> Store | None:
-        """The carried store, or ``None`` when there is none (or it cannot be read: then the host is read)."""
+    def load(self) -> HostState | None:
+        """The carried state, or ``None`` when there is none (or it cannot be read: then the host is read)."""
         if self.path is None:
             return None
         try:
@@ -87,8 +110,8 @@ class Carried:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, store: Store) -> None:
-        """Carry ``store`` forward: atomically, readable by the controller's user only."""
+    def save(self, state: HostState) -> None:
+        """Carry ``state`` forward: atomically, readable by the controller's user only."""
         if self.path is None:
             return
         directory = os.path.dirname(self.path)
@@ -96,7 +119,7 @@ class Carried:
         descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".prediction-")  # created 0600
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                handle.write(encode(store))
+                handle.write(encode(state))
             os.replace(temporary, self.path)
         except BaseException:
             os.unlink(temporary)

@@ -3,8 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """PRIVATE to the collection. One task's conversation with the host: read, plan, write, and undo.
 
-:func:`gather` reads the whole store in one round trip (the show commands of ``_parse.READ_COMMANDS``
-in one batch). :func:`converge` gathers, asks the caller for the desired store (which may depend on
+:func:`~._read.gather` reads the whole store in one round trip (its registry keys, or the show
+commands of ``_parse.READ_COMMANDS``, see :mod:`._read`). :func:`converge` gathers, asks the caller for the desired store (which may depend on
 what is there), plans, predicts the result, and, unless in check mode, writes every change in one
 second round trip that stops at the first failure. So a task costs one round trip when nothing
 changes or in check mode, and two when it changes something, however many filters are involved.
@@ -20,19 +20,20 @@ and raises :class:`ApplyFailed` saying what failed, what was undone and what the
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 from ._carry import Carried
 from ._changes import Change
-from ._errors import LockdownError
+from ._errors import LockdownError, PlanError
 from ._model import Store
-from ._ownership import shared_object_warnings
-from ._parse import READ_COMMANDS, parse_store
+from ._ownership import shared_object_warnings, unnamed_rule_warnings
+from ._registry_store import DomainPolicy
+from ._read import HostState, ReadFrom, gather, read_host, read_store, refuse_unshowable
 from ._plan import Scope, State, plan, plan_exact
 from ._predict import predict
 from ._render import command_line, render_plan
-from ._transport import BatchFailed, CommandResult, NetshRunner, raise_for_failure
+from ._transport import BatchFailed, NetshRunner, raise_for_failure
 
 
 class OnFailure(enum.Enum):
@@ -186,24 +187,13 @@ class ApplyFailed(LockdownError):
         return undo
 
 
-def gather(runner: NetshRunner, *, files: Sequence[str] = ()) -> Store:
-    """Read the whole store in one round trip (after checking that ``files`` open on the host).
+def current_state(runner: NetshRunner, *, check_mode: bool, carried: Carried | None) -> tuple[HostState, bool]:
+    """What the task must see of its host, and whether it is a prediction.
 
-    Raises:
-        FilesUnreadable: a file of ``files`` cannot be opened on the host; nothing was read.
-        TransportError: the batch did not come back.
-        NetshParseError: netsh printed something the parser does not recognise, or an error.
-    """
-    return read_store(runner.run_batch(READ_COMMANDS, stop_on_error=False, files=files))
-
-
-def current_store(runner: NetshRunner, *, check_mode: bool, carried: Carried | None) -> tuple[Store, bool]:
-    """The store as the task must see it, and whether it is a prediction.
-
-    In check mode, the store the earlier check-mode tasks of this run predicted for the host, when
-    there is one (no round trip: the host has not changed since, nothing having been written).
-    Otherwise the host's store, read in one round trip; a task that is not in check mode also drops
-    the carried prediction, which the host itself replaces from now on.
+    In check mode, what the earlier check-mode tasks of this run predicted for the host, when there is
+    such a prediction (no round trip: the host has not changed since, nothing having been written).
+    Otherwise the host itself, read in one round trip (:func:`~._read.read_host`); a task that is not in
+    check mode also drops the carried prediction, which the host replaces from now on.
     """
     if carried is not None and check_mode:
         predicted = carried.load()
@@ -211,16 +201,13 @@ def current_store(runner: NetshRunner, *, check_mode: bool, carried: Carried | N
             return predicted, True
     if carried is not None and not check_mode:
         carried.forget()
-    return gather(runner), False
+    return read_host(runner)[0], False
 
 
-def read_store(results: Sequence[CommandResult]) -> Store:
-    """Parse the results of the :data:`~._parse.READ_COMMANDS` (run alone or at the head of a batch).
-
-    Raises:
-        NetshParseError: netsh printed something the parser does not recognise, or an error.
-    """
-    return parse_store([(" ".join(("netsh", *result.argv)), result.stdout + result.stderr) for result in results])
+def current_store(runner: NetshRunner, *, check_mode: bool, carried: Carried | None) -> tuple[Store, bool]:
+    """:func:`current_state`'s store, and whether it is a prediction."""
+    state, predicted = current_state(runner, check_mode=check_mode, carried=carried)
+    return state.store, predicted
 
 
 def converge(
@@ -232,6 +219,7 @@ def converge(
     check_mode: bool,
     on_failure: OnFailure = OnFailure.ROLLBACK,
     carried: Carried | None = None,
+    accept_domain_policy: bool = False,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -243,18 +231,27 @@ def converge(
         check_mode: plan and predict only; the host is read, never written.
         on_failure: see :func:`apply`.
         carried: the host's prediction within the run (:mod:`._carry`). In check mode the plan starts
-            from it when there is one (see :func:`current_store`) and the outcome's ``after`` is
+            from it when there is one (see :func:`current_state`) and the outcome's ``after`` is
             carried forward; otherwise it is dropped before anything is written.
+        accept_domain_policy: assign a policy even when Group Policy assigns one that overrides it
+            (:func:`refuse_under_domain_policy`).
 
     Raises:
         LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`.
     """
-    before, dummy = current_store(runner, check_mode=check_mode, carried=carried)
-    changes = plan(before, build_want(before), state=state, scope=scope)
-    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), shared_object_warnings(before, changes, scope))
+    host, dummy = current_state(runner, check_mode=check_mode, carried=carried)
+    before = host.store
+    want = build_want(before)
+    if ReadFrom(runner.read_from) is ReadFrom.NETSH:
+        refuse_unshowable(want, host.codepage)
+    refuse_under_domain_policy(want, host.domain_policy, accepted=accept_domain_policy)
+    changes = plan(before, want, state=state, scope=scope)
+    warnings = shared_object_warnings(before, changes, scope) + unnamed_rule_warnings(
+        before, want, exact=state in (State.REPLACED, State.OVERRIDDEN), overridden=scope if state is State.OVERRIDDEN else None)
+    outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), warnings)
     if check_mode:
         if carried is not None:
-            carried.save(outcome.after)
+            carried.save(replace(host, store=outcome.after))
     elif outcome.changed:
         apply(runner, outcome, on_failure=on_failure)
     return outcome
@@ -285,9 +282,28 @@ def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files
         raise error from None
 
 
+def refuse_under_domain_policy(want: Store, domain_policy: DomainPolicy | None, *, accepted: bool) -> None:
+    """Refuse to assign a policy locally while Group Policy assigns one, which overrides the local
+    assignment (GPIPSEC.md §1.6): the task would report a change that never takes effect.
+
+    Raises:
+        PlanError: naming the domain policy and the option that accepts it.
+    """
+    assigning = [name for name, policy in want.policies.items() if policy.assigned]
+    if assigning and domain_policy is not None and not accepted:
+        raise PlanError(
+            f"policy {assigning[0]!r} would be assigned locally, but Group Policy assigns the domain policy "
+            f"{domain_policy.name!r} ({domain_policy.path}), which overrides any local assignment: the change would have "
+            "no effect while that policy applies. Set accept_domain_policy: true to assign it all the same."
+        )
+
+
 def rendered(want: Store) -> Sequence[tuple[str, ...]]:
     """The commands that create ``want`` on an empty store, without a host (``state: rendered``)."""
     return render_plan(plan(Store(), want, state=State.REPLACED))
 
 
-__all__ = ["ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_store", "gather", "read_store", "rendered"]
+__all__ = [
+    "ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "current_store", "gather", "read_store",
+    "refuse_under_domain_policy", "rendered",
+]

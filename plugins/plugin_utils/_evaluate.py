@@ -270,7 +270,8 @@ def evaluate(store: Store, policy: str, packet: Packet, *, my_addresses: Sequenc
     mine = check_addresses(my_addresses)
     best: tuple | None = None
     verdict = NO_MATCH
-    for rule in found.rules:
+    # Rules without a name filter traffic like any other.
+    for rule in (*found.rules, *(found.unnamed_rules or ())):
         if rule.activate is False:
             continue
         filter_list = store.filter_lists.get(rule.filter_list) if rule.filter_list is not None else None

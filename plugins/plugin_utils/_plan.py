@@ -46,7 +46,7 @@ from ._changes import (
 from ._errors import InvalidInput, PlanError
 from ._model import Action, ConnectionType, DefaultResponseRule, Filter, FilterAction, FilterList, Policy, Rule, Store
 from ._names import name_key, spelled
-from ._predict import ACTION_SETTINGS, DEFAULT_RULE_SETTINGS, POLICY_SETTINGS, RULE_SETTINGS, overlay, predict, with_defaults
+from ._predict import ACTION_SETTINGS, DEFAULT_RULE_SETTINGS, OFFER_FLAGS, POLICY_SETTINGS, RULE_SETTINGS, overlay, predict, with_defaults
 
 
 class State(enum.Enum):
@@ -300,14 +300,19 @@ def exclusively_used(have: Store, policy: str) -> Tuple[Tuple[str, ...], Tuple[s
     target = have.policies.get(policy)
     if target is None:
         return (), ()
-    others = [rule for name, item in have.policies.items() if name != target.name for rule in item.rules or ()]
-    mine = target.rules or ()
+    others = [rule for name, item in have.policies.items() if name != target.name for rule in _all_rules(item)]
+    mine = _all_rules(target)
     lists = {rule.filter_list for rule in mine} - {rule.filter_list for rule in others}
     actions = {rule.filter_action for rule in mine} - {rule.filter_action for rule in others}
     return (
         tuple(sorted(name for name in lists if name in have.filter_lists)),
         tuple(sorted(name for name in actions if name in have.filter_actions)),
     )
+
+
+def _all_rules(policy: Policy) -> Tuple[Rule, ...]:
+    """A policy's rules, those without a name included."""
+    return (*(policy.rules or ()), *(policy.unnamed_rules or ()))
 
 
 # --- what the plan touches -----------------------------------------------------------------------
@@ -402,9 +407,13 @@ def _renames(have: Store, want: Store) -> List[_Step]:
 def _doomed(have: Store, want: Store, state: State, scope: Scope) -> _Doomed:
     """The store-level objects to delete: in-scope objects not wanted (OVERRIDDEN), or the named ones (DELETED)."""
     if state is State.OVERRIDDEN:
-        def pick(existing: Mapping, wanted: Mapping) -> frozenset:
-            return frozenset(name for name in existing if scope.owns(name) and name not in wanted)
-    elif state is State.DELETED and _is_empty(want):
+        lists, actions = kept_for_unnamed_rules(have, want, scope)
+        return _Doomed(
+            filter_lists=frozenset(name for name in have.filter_lists if scope.owns(name) and name not in want.filter_lists) - lists,
+            filter_actions=frozenset(name for name in have.filter_actions if scope.owns(name) and name not in want.filter_actions) - actions,
+            policies=frozenset(name for name in have.policies if scope.owns(name) and name not in want.policies),
+        )
+    if state is State.DELETED and _is_empty(want):
         def pick(existing: Mapping, wanted: Mapping) -> frozenset:
             return frozenset(name for name in existing if scope.owns(name))
     elif state is State.DELETED:
@@ -417,6 +426,21 @@ def _doomed(have: Store, want: Store, state: State, scope: Scope) -> _Doomed:
         filter_actions=pick(have.filter_actions, want.filter_actions),
         policies=pick(have.policies, want.policies),
     )
+
+
+def kept_for_unnamed_rules(have: Store, want: Store, scope: Scope) -> Tuple[frozenset, frozenset]:
+    """The filter lists and filter actions that ``overridden`` keeps although ``want`` does not name
+    them, because a rule without a name of a policy that stays uses them.
+
+    Such a rule is never changed or deleted (A-71), so what it uses cannot go either; a policy of the
+    scope stays when ``want`` names it, one outside the scope always stays (and its rules, named or
+    not, make a deletion fail as any user of an object does).
+    """
+    staying = [policy for name, policy in have.policies.items() if name in want.policies and scope.owns(name)]
+    rules = [rule for policy in staying for rule in policy.unnamed_rules or ()]
+    lists = frozenset(rule.filter_list for rule in rules if scope.owns(rule.filter_list) and rule.filter_list not in want.filter_lists)
+    actions = frozenset(rule.filter_action for rule in rules if scope.owns(rule.filter_action) and rule.filter_action not in want.filter_actions)
+    return lists, actions
 
 
 def _check_assignment(applied: Store) -> None:
@@ -457,8 +481,21 @@ def _picture(have: Store, applied: Store, doomed: _Doomed, exact: bool) -> _Pict
                 final[rule.name] = _final_rule(name, current.get(rule.name), rule)
             current = final
         rules[name] = current
+    # Rules without a name stay with their policy, untouched (A-71); keyed apart from every real name.
+    for name, policy in have.policies.items():
+        if name not in doomed.policies:
+            for index, rule in enumerate(policy.unnamed_rules or ()):
+                rules.setdefault(name, {})[f"{_UNNAMED}{index}"] = rule
     lists = (frozenset(have.filter_lists) - doomed.filter_lists) | frozenset(applied.filter_lists)
     return _Picture(filter_lists=lists, actions=actions, rules=rules)
+
+
+# A key no rule name can take (names cannot hold control characters): rules without a name in _Picture.
+_UNNAMED = "\0"
+
+
+def _rule_label(rule: Rule) -> str:
+    return f"rule {rule.name!r}" if rule.name else "a rule without a name"
 
 
 def _check_references(have: Store, applied: Store, picture: _Picture) -> None:
@@ -479,7 +516,7 @@ def _check_references(have: Store, applied: Store, picture: _Picture) -> None:
                 if name in after:
                     continue
                 if name in before:
-                    raise PlanError(f"cannot delete {what} {name!r}: rule {rule.name!r} of policy {policy!r} still uses it")
+                    raise PlanError(f"cannot delete {what} {name!r}: {_rule_label(rule)} of policy {policy!r} still uses it")
                 if rule.name in given:
                     raise PlanError(
                         f"rule {rule.name!r} of policy {policy!r} names {what} {name!r}, "
@@ -505,7 +542,9 @@ def _usage(have: Store, picture: _Picture) -> _Usage:
     """Which lists a blocking or a permitting rule uses, on the host now or after the plan."""
     blocking, permitting = set(), set()
     have_actions = _have_actions(have)
-    before = ((rule, have_actions) for policy in have.policies.values() for rule in policy.rules or ())
+    before = (
+        (rule, have_actions) for policy in have.policies.values() for rule in (*(policy.rules or ()), *(policy.unnamed_rules or ()))
+    )
     after = ((rule, picture.actions) for rules in picture.rules.values() for rule in rules.values())
     for source in (before, after):
         for rule, actions in source:
@@ -570,20 +609,28 @@ def _action_steps(have: Store, applied: Store) -> Iterator[_Step]:
             continue
         differing = _differing(old, action, ACTION_SETTINGS)
         if kind is not Action.NEGOTIATE:
-            differing.pop("qm_security_methods", None)  # () is implied: the switch of action drops them
+            for implied in ("qm_security_methods",) + OFFER_FLAGS:
+                differing.pop(implied, None)  # () / no is implied: the switch of action drops them
         if differing:
             yield _Step(_action_phase(old, differing), (name,), SetFilterAction(FilterAction(name, **differing)))
 
 
 def _check_methods(action: FilterAction, kind: Action) -> None:
-    """Refuse quick-mode methods that netsh would not keep (see :func:`~._predict.coupled_methods`):
-    methods on an action that will not negotiate, and none on one that will."""
+    """Refuse what the store would not keep (see :func:`~._predict.coupled_methods`): methods, PFS,
+    inpass or soft on an action that will not negotiate, and no methods on one that will."""
     methods = action.qm_security_methods
     if methods and kind is not Action.NEGOTIATE:
         raise PlanError(
             f"filter action {action.name!r}: quick-mode methods apply to a negotiate action only, "
             f"and this one will {kind.value} (they are ignored otherwise [S3])"
         )
+    for flag in OFFER_FLAGS:
+        if getattr(action, flag) and kind is not Action.NEGOTIATE:
+            raise PlanError(
+                f"filter action {action.name!r}: {flag}=yes applies to a negotiate action only, and this one will "
+                f"{kind.value}: Windows keeps it in the security offers such an action does not have, so it would "
+                "read back as no (A-98)"
+            )
     if methods == () and kind is Action.NEGOTIATE:
         raise PlanError(f"filter action {action.name!r}: a negotiate action needs at least one quick-mode method")
 
@@ -677,6 +724,19 @@ def _policy_setting_steps(old: Policy, policy: Policy) -> Iterator[_Step]:
     yield _Step(Phase.POLICIES, (policy.name,), SetPolicy(Policy(policy.name, **differing)))
 
 
+def _check_default_rule_pfs(policy: str, old: DefaultResponseRule | None, given: DefaultResponseRule) -> None:
+    """Refuse PFS on a default response rule left without quick-mode methods: Windows keeps PFS in
+    each offer (GPIPSEC.md §4.2), so it would read back as no (A-98). PFS the host has is dropped with
+    the last method, as the prediction says (:func:`~._predict.coupled_default_rule`)."""
+    qmpfs = given.qmpfs
+    methods = given.qm_security_methods if given.qm_security_methods is not None else (old.qm_security_methods if old is not None else ())
+    if qmpfs and not methods:
+        raise PlanError(
+            f"policy {policy!r}: default_rule.qmpfs=yes needs quick-mode methods (default_rule.qm_security_methods): "
+            "Windows keeps PFS in each security offer, so without one it would read back as no (A-98)"
+        )
+
+
 def _new_default_rule_steps(policy: Policy) -> Iterator[_Step]:
     """A new policy's default response rule gets every field the desired state gives.
 
@@ -686,6 +746,7 @@ def _new_default_rule_steps(policy: Policy) -> Iterator[_Step]:
     given = policy.default_rule
     if given is None:
         return
+    _check_default_rule_pfs(policy.name, None, given)
     fields = {name: getattr(given, name) for name in DEFAULT_RULE_SETTINGS if getattr(given, name) is not None}
     if fields.get("auth_methods") == ():
         del fields["auth_methods"]
@@ -697,6 +758,7 @@ def _default_rule_steps(old: Policy, policy: Policy) -> Iterator[_Step]:
     """``set defaultrule`` with the fields that differ from the host's."""
     if policy.default_rule is None:
         return
+    _check_default_rule_pfs(policy.name, old.default_rule, policy.default_rule)
     differing = _differing(old.default_rule, policy.default_rule, DEFAULT_RULE_SETTINGS)
     if differing.get("auth_methods") == ():
         raise PlanError(
@@ -830,4 +892,4 @@ def _deletion_steps(have: Store, doomed: _Doomed) -> Iterator[_Step]:
         yield _Step(Phase.PURGE_ACTIONS, (name,), DeleteFilterAction(name))
 
 
-__all__ = ["Phase", "Scope", "State", "check_scope", "exclusively_used", "plan", "plan_exact"]
+__all__ = ["Phase", "Scope", "State", "check_scope", "exclusively_used", "kept_for_unnamed_rules", "plan", "plan_exact"]

@@ -66,6 +66,9 @@ T = TypeVar("T")
 # "Request Security" style default; no capture of a bare `add filteraction` exists).
 NEGOTIATE_QM_METHODS = ("ESP[3DES,SHA1]:100000k/3600s", "ESP[3DES,MD5]:100000k/3600s")
 
+# A filter action's flags the store keeps only for an action that negotiates (A-98).
+OFFER_FLAGS = ("qmpfs", "inpass", "soft")
+
 # What a field left out of an `add` command becomes. ONE table: plan and predict both read it.
 # A value may be a callable taking the object with the plain defaults already filled in, for fields
 # whose default depends on another field.
@@ -92,6 +95,7 @@ DEFAULTS: Mapping[type, Mapping[str, object]] = {
     Policy: {
         "description": "",  # printed as NONE when absent [S5]
         "rules": (),  # "Creates a policy with a default response rule." [S4], no other rule
+        "unnamed_rules": (),  # netsh names every rule it adds
         "polling_interval": DEFAULT_POLLING_INTERVAL,  # 180 minutes [S5]
         "mmpfs": False,  # "Master PFS: NO" when absent [S5]
         "qm_per_mm": lambda policy: 1 if policy.mmpfs else 0,  # "If mmpfs is specified, qmpermm will be set to 1" [S2]; 0 = no limit (A-09)
@@ -172,13 +176,18 @@ class _Working:
             for rule_name, rule in rules.items():
                 if getattr(rule, reference) == name:
                     rules[rule_name] = replace(rule, **{reference: new_name})
+        for policy_name, policy in self.policies.items():
+            if any(getattr(rule, reference) == name for rule in policy.unnamed_rules or ()):
+                unnamed = tuple(replace(rule, **{reference: new_name}) if getattr(rule, reference) == name else rule
+                                for rule in policy.unnamed_rules)
+                self.policies[policy_name] = replace(policy, unnamed_rules=unnamed)
 
     def users(self, *, filter_list: str | None = None, filter_action: str | None = None) -> list[str]:
-        """``policy/rule`` names of the rules that refer to the given list or action."""
+        """``policy/rule`` names of the rules (named or not) that refer to the given list or action."""
         return [
-            f"{policy}/{rule.name}"
+            f"{policy}/{rule.name or '(a rule without a name)'}"
             for policy, rules in self.rules.items()
-            for rule in rules.values()
+            for rule in (*rules.values(), *(self.policies[policy].unnamed_rules or ()))
             if (filter_list is not None and rule.filter_list == filter_list)
             or (filter_action is not None and rule.filter_action == filter_action)
         ]
@@ -297,8 +306,15 @@ def coupled_methods(action: FilterAction) -> FilterAction:
     block action holds none; a negotiate action left without any gets the default list (A-27).
     """
     if action.action is not Action.NEGOTIATE:
-        return replace(action, qm_security_methods=()) if action.qm_security_methods else action
+        # Nor PFS, inpass or soft: they live in the offers and type of a negotiating action (A-98).
+        return replace(action, qm_security_methods=(), **{flag: False for flag in OFFER_FLAGS})
     return action if action.qm_security_methods else replace(action, qm_security_methods=NEGOTIATE_QM_METHODS)
+
+
+def coupled_default_rule(rule: DefaultResponseRule) -> DefaultResponseRule:
+    """The default response rule as the store keeps it: PFS lives in each offer (GPIPSEC.md §4.2), so
+    a rule without quick-mode methods has none (A-98)."""
+    return replace(rule, qmpfs=False) if rule.qmpfs and not rule.qm_security_methods else rule
 
 
 def _add_filter_action(work: _Working, change: AddFilterAction) -> None:
@@ -357,7 +373,7 @@ def _assign_policy(work: _Working, change: AssignPolicy) -> None:
 def _set_default_rule(work: _Working, change: SetDefaultRule) -> None:
     _need(work.policies, change.policy, "policy", change)
     policy = work.policies[change.policy]
-    default_rule = overlay(policy.default_rule, change.default_rule, DEFAULT_RULE_SETTINGS)
+    default_rule = coupled_default_rule(overlay(policy.default_rule, change.default_rule, DEFAULT_RULE_SETTINGS))
     work.policies[change.policy] = replace(policy, default_rule=default_rule)
 
 
@@ -432,8 +448,10 @@ __all__ = [
     "DEFAULTS",
     "DEFAULT_RULE_SETTINGS",
     "NEGOTIATE_QM_METHODS",
+    "OFFER_FLAGS",
     "POLICY_SETTINGS",
     "RULE_SETTINGS",
+    "coupled_default_rule",
     "coupled_methods",
     "overlay",
     "predict",

@@ -194,6 +194,9 @@ def render_script(store: Store, *, redact: bool = True) -> str:
     for policy in store.policies.values():
         lines.append("")
         lines += [_script_line(change, redact) for change in _policy_creation(policy)]
+        # netsh cannot create a rule without a name; the diff still shows the store's own.
+        lines += ["# a rule without a name: " + _script_line(c.AddRule(policy.name, rule), redact)[len("add rule name= "):]
+                  for rule in policy.unnamed_rules or ()]
         if policy.assigned:
             lines.append(_script_line(c.AssignPolicy(policy.name, True), redact))
     lines += ["", "popd"]

@@ -43,6 +43,11 @@ options:
     type: str
     choices: [add, add_then_fail, plan_error, read]
     default: add
+  read_from:
+    description: Where reads come from, as in every module.
+    type: str
+    choices: [registry, netsh]
+    default: registry
   authentication:
     description: Carries the secret.
     type: dict
@@ -116,8 +121,8 @@ def test_a_valid_task_runs_its_batches_in_two_round_trips(connection: MagicMock)
     assert connection.exec_command.call_count == 2
     assert SampleAction.seen["runner"].round_trips == 2
     assert SampleAction.seen["check_mode"] is True and SampleAction.seen["diff"] is True
-    assert SampleAction.seen["params"] == {"name": "P1", "mode": "add", "authentication": None}
-    assert result["invocation"] == {"module_args": {"name": "P1", "mode": "add", "authentication": None}}
+    assert SampleAction.seen["params"] == {"name": "P1", "mode": "add", "read_from": "registry", "authentication": None}
+    assert result["invocation"] == {"module_args": {"name": "P1", "mode": "add", "read_from": "registry", "authentication": None}}
 
 
 def test_check_mode_and_diff_default_to_off(connection: MagicMock) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 
 import pytest
 import yaml
@@ -79,7 +80,10 @@ def test_a_backup_reads_back_as_the_same_complete_store(tmp_path, store):
     )
     path = tmp_path / "round-trip.yml"
     write_backup(str(path), backup_text(store, host="h"))
-    assert complete_store_from_config(read_backup(str(path))) == store
+    # Rules without a name are not restorable (netsh cannot create one), so a backup leaves them unmanaged.
+    unmanaged = Store.of(filter_lists=store.filter_lists.values(), filter_actions=store.filter_actions.values(),
+                         policies=[replace(policy, unnamed_rules=None) for policy in store.policies.values()])
+    assert complete_store_from_config(read_backup(str(path))) == unmanaged
 
 
 @pytest.mark.parametrize("content, words", [

@@ -50,7 +50,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
     Rule,
     Store,
 )
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State, exclusively_used, plan
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State, exclusively_used, kept_for_unnamed_rules, plan
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._predict import (
     ACTION_SETTINGS,
     DEFAULT_RULE_SETTINGS,
@@ -540,6 +540,19 @@ ERRORS = [
      MERGED, Scope(), "filter action 'Permit': quick-mode methods apply to a negotiate action only, and this one will permit"),
     ("a negotiate action without methods", Store(), Store.of(filter_actions=[FilterAction("Secure", qm_security_methods=())]),
      MERGED, Scope(), "filter action 'Secure': a negotiate action needs at least one quick-mode method"),
+    ("PFS on a permit action (A-98)", SEED_HAVE, Store.of(filter_actions=[FilterAction(PERMIT, qmpfs=True)]),
+     MERGED, Scope(), "filter action 'Permit': qmpfs=yes applies to a negotiate action only, and this one will permit"),
+    ("inpass on a new block action", Store(), Store.of(filter_actions=[FilterAction("Stop", action=Action.BLOCK, inpass=True)]),
+     MERGED, Scope(), "filter action 'Stop': inpass=yes applies to a negotiate action only, and this one will block"),
+    ("soft while switching to block", seed_with(filter_actions=[gathered_action("Soft", Action.NEGOTIATE, soft=True)]),
+     Store.of(filter_actions=[FilterAction("Soft", action=Action.BLOCK, soft=True)]),
+     MERGED, Scope(), "filter action 'Soft': soft=yes applies to a negotiate action only, and this one will block"),
+    ("PFS on a new policy's default rule without methods", Store(), Store.of(policies=[Policy("New", default_rule=DefaultResponseRule(qmpfs=True))]),
+     MERGED, Scope(), "policy 'New': default_rule.qmpfs=yes needs quick-mode methods"),
+    ("PFS on a default rule whose methods go", seed_with(policies=[replace(SEED_HAVE.policies[PF], default_rule=replace(
+        SEED_HAVE.policies[PF].default_rule, qmpfs=True, qm_security_methods=("ESP[3DES,SHA1]",)))]),
+     Store.of(policies=[Policy(PF, default_rule=DefaultResponseRule(qmpfs=True, qm_security_methods=()))]),
+     MERGED, Scope(), f"policy {PF!r}: default_rule.qmpfs=yes needs quick-mode methods"),
     ("qm_per_mm against mmpfs", seed_with(policies=[replace(SEED_HAVE.policies[PF], mmpfs=True, qm_per_mm=1)]),
      Store.of(policies=[Policy(PF, qm_per_mm=3)]), MERGED, Scope(), "qm_per_mm"),
 ]
@@ -629,11 +642,13 @@ def gathered_stores(draw) -> Store:
 
 @st.composite
 def full_actions(draw, name: str) -> FilterAction:
-    """Only a negotiate action holds quick-mode methods, at least one (_predict.coupled_methods)."""
+    """Only a negotiate action holds quick-mode methods, at least one, and PFS, inpass or soft
+    (_predict.coupled_methods, A-98)."""
     action = draw(st.sampled_from(Action))
+    flags = st.booleans() if action is Action.NEGOTIATE else st.just(False)
     return FilterAction(
-        name, action=action, description=draw(descriptions), inpass=draw(st.booleans()),
-        soft=draw(st.booleans()), qmpfs=draw(st.booleans()),
+        name, action=action, description=draw(descriptions), inpass=draw(flags),
+        soft=draw(flags), qmpfs=draw(flags),
         qm_security_methods=draw(st.sampled_from(QM[1:])) if action is Action.NEGOTIATE else (),
     )
 
@@ -657,29 +672,34 @@ def full_policies(draw, name: str, lists: Sequence[str], actions: Sequence[str],
     lists, actions = usable(lists, name), usable(actions, name)
     rule_names = draw(st.lists(st.sampled_from(RULE_NAMES), unique=True)) if lists and actions else []
     mmpfs = draw(st.booleans())
+    default_methods = draw(st.sampled_from(QM))
     return Policy(
         name, description=draw(descriptions), rules=[draw(full_rules(rule, lists, actions)) for rule in rule_names],
         default_rule=DefaultResponseRule(
-            activate=draw(st.booleans()), qmpfs=draw(st.booleans()), qm_security_methods=draw(st.sampled_from(QM)),
+            activate=draw(st.booleans()), qmpfs=bool(default_methods) and draw(st.booleans()), qm_security_methods=default_methods,
             auth_methods=draw(st.sampled_from(AUTH)),
         ),
         polling_interval=draw(st.sampled_from((180, 60))), mmpfs=mmpfs, qm_per_mm=1 if mmpfs else draw(st.sampled_from((0, 5))),
         mm_lifetime=draw(st.sampled_from((480, 60))), mm_security_methods=draw(st.sampled_from(MM)), assigned=assigned,
+        unnamed_rules=(),
     )
 
 
 @st.composite
 def desired_actions(draw, name: str) -> FilterAction:
-    """Quick-mode methods only beside an explicit action they fit (others are a PlanError, tested above)."""
+    """Quick-mode methods, and PFS, inpass or soft set to yes, only beside an explicit action they fit
+    (others are a PlanError, tested above)."""
     action = maybe(st.sampled_from(Action), draw)
     methods = None
+    flags = st.just(False)
     if action is Action.NEGOTIATE:
         methods = maybe(st.sampled_from(QM[1:]), draw)
+        flags = st.booleans()
     elif action is not None:
         methods = maybe(st.just(()), draw)
     return FilterAction(
-        name, action=action, description=maybe(descriptions, draw), inpass=maybe(st.booleans(), draw),
-        soft=maybe(st.booleans(), draw), qmpfs=maybe(st.booleans(), draw), qm_security_methods=methods,
+        name, action=action, description=maybe(descriptions, draw), inpass=maybe(flags, draw),
+        soft=maybe(flags, draw), qmpfs=maybe(flags, draw), qm_security_methods=methods,
     )
 
 
@@ -708,9 +728,11 @@ def desired_policies(draw, name: str, have: Store, lists: Sequence[str], actions
     default_rule = None
     if draw(st.booleans()):
         # never () auth methods for the default rule: netsh cannot clear them (a PlanError, tested above)
+        # PFS only beside methods it can live in (A-98; a PlanError otherwise, tested above)
+        methods = maybe(st.sampled_from(QM), draw)
         default_rule = DefaultResponseRule(
-            activate=maybe(st.booleans(), draw), qmpfs=maybe(st.booleans(), draw),
-            qm_security_methods=maybe(st.sampled_from(QM), draw), auth_methods=maybe(st.sampled_from(AUTH[1:]), draw),
+            activate=maybe(st.booleans(), draw), qmpfs=maybe(st.booleans() if methods else st.just(False), draw),
+            qm_security_methods=methods, auth_methods=maybe(st.sampled_from(AUTH[1:]), draw),
         )
     return Policy(
         name, description=maybe(descriptions, draw), rules=rules, default_rule=default_rule,
@@ -1018,3 +1040,50 @@ def test_traffic_let_through_at_the_start_and_the_end_is_never_blocked_in_betwee
             continue
         run = move_run(changes, index)
         assert run and not some_order_is_safe(states[run.start], changes[run.start:run.stop], kept), (index, change)
+
+
+# --- rules without a name (A-71) -----------------------------------------------------------------------
+
+def console_store() -> Store:
+    """An owned policy with one named rule and one rule without a name (made in the console)."""
+    policy = replace(
+        gathered_policy(f"{APS}P", gathered_rule("named", f"{APS}Web", f"{APS}Permit")),
+        unnamed_rules=(replace(gathered_rule("x", f"{APS}Console", f"{APS}Block"), name=""),),
+    )
+    return Store.of(
+        filter_lists=[gathered_list(f"{APS}Web"), gathered_list(f"{APS}Console"), gathered_list("Theirs")],
+        filter_actions=[gathered_action(f"{APS}Permit", Action.PERMIT), gathered_action(f"{APS}Block", Action.BLOCK)],
+        policies=[policy],
+    )
+
+
+def test_overridden_keeps_what_a_rule_without_a_name_uses_and_deletes_the_rest():
+    have = console_store()
+    want = Store.of(policies=[Policy(f"{APS}P", rules=())])
+    assert plan(have, want, state=State.OVERRIDDEN, scope=OWNED_PREFIX) == (
+        DeleteRule(f"{APS}P", "named"), DeleteFilterList(f"{APS}Web"), DeleteFilterAction(f"{APS}Permit"),
+    )
+    assert kept_for_unnamed_rules(have, want, OWNED_PREFIX) == (frozenset({f"{APS}Console"}), frozenset({f"{APS}Block"}))
+    # Named in the desired state, or outside the scope: nothing to keep for it.
+    assert kept_for_unnamed_rules(have, with_objects(want, filter_lists=[FilterList(f"{APS}Console")]), OWNED_PREFIX)[0] == frozenset()
+    assert kept_for_unnamed_rules(have, want, Scope(owner_prefix="Other")) == (frozenset(), frozenset())
+    # A policy that goes takes its rules without a name along, and with them the need to keep anything.
+    gone = Store.of(policies=[Policy(f"{APS}Q")])
+    assert kept_for_unnamed_rules(have, gone, OWNED_PREFIX) == (frozenset(), frozenset())
+    assert plan(have, gone, state=State.OVERRIDDEN, scope=OWNED_PREFIX) == (
+        AddPolicy(Policy(f"{APS}Q")), DeletePolicy(f"{APS}P"), DeleteFilterList(f"{APS}Console"), DeleteFilterList(f"{APS}Web"),
+        DeleteFilterAction(f"{APS}Block"), DeleteFilterAction(f"{APS}Permit"),
+    )
+
+
+def test_deleting_what_a_rule_without_a_name_uses_is_refused_naming_it():
+    with pytest.raises(PlanError, match=f"cannot delete filter list '{APS}Console': a rule without a name of policy '{APS}P' still uses it"):
+        plan(console_store(), Store.of(filter_lists=[FilterList(f"{APS}Console")]), state=State.DELETED, scope=OWNED_PREFIX)
+
+
+def test_an_exact_rule_set_never_touches_a_rule_without_a_name():
+    have = console_store()
+    want = Store.of(policies=[Policy(f"{APS}P", rules=(Rule("named", filter_list=f"{APS}Web", filter_action=f"{APS}Permit"),))])
+    assert plan(have, want, state=State.REPLACED) == ()
+    after = predict(have, plan(have, Store.of(policies=[Policy(f"{APS}P", rules=())]), state=State.REPLACED))
+    assert after.policies[f"{APS}P"].rules == () and after.policies[f"{APS}P"].unnamed_rules == have.policies[f"{APS}P"].unnamed_rules

@@ -157,10 +157,20 @@ def test_quick_mode_methods_follow_the_action(change, methods):
 
 
 def test_set_filter_action_changes_only_given_fields():
-    after = predict(HAVE, [c.SetFilterAction(FilterAction("Permit", description="let in", soft=True))])
+    after = predict(HAVE, [c.SetFilterAction(FilterAction("Permit", description="let in"))])
     assert after.filter_actions["Permit"] == FilterAction(
-        "Permit", action=Action.PERMIT, description="let in", inpass=False, soft=True, qmpfs=False, qm_security_methods=(),
+        "Permit", action=Action.PERMIT, description="let in", inpass=False, soft=False, qmpfs=False, qm_security_methods=(),
     )
+
+
+def test_an_action_that_does_not_negotiate_keeps_no_pfs_inpass_or_soft():
+    """A-98: they live in the offers and type of a negotiating action."""
+    negotiating = predict(HAVE, [c.SetFilterAction(FilterAction("Permit", action=Action.NEGOTIATE, soft=True, inpass=True, qmpfs=True))])
+    assert negotiating.filter_actions["Permit"].soft and negotiating.filter_actions["Permit"].inpass and negotiating.filter_actions["Permit"].qmpfs
+    blocking = predict(negotiating, [c.SetFilterAction(FilterAction("Permit", action=Action.BLOCK))])
+    assert (blocking.filter_actions["Permit"].soft, blocking.filter_actions["Permit"].inpass, blocking.filter_actions["Permit"].qmpfs) == (False, False, False)
+    added = predict(HAVE, [c.AddFilterAction(FilterAction("New", action=Action.PERMIT, soft=True, inpass=True, qmpfs=True))])
+    assert (added.filter_actions["New"].soft, added.filter_actions["New"].inpass, added.filter_actions["New"].qmpfs) == (False, False, False)
 
 
 def test_add_policy_ignores_rules_default_rule_and_assignment():
@@ -172,6 +182,7 @@ def test_add_policy_ignores_rules_default_rule_and_assignment():
     assert after.policies["New"] == Policy(
         "New", description="d", rules=(), default_rule=DEFAULT_RULE, polling_interval=180, mmpfs=True, qm_per_mm=1,
         mm_lifetime=480, mm_security_methods=("3DES-SHA1-2", "3DES-MD5-2", "DES-SHA1-1", "DES-MD5-1"), assigned=False,
+        unnamed_rules=(),
     )
     assert after.assigned_policy == "Server"
 
