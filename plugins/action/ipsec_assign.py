@@ -21,5 +21,6 @@ class ActionModule(IpsecActionBase):
         if params["name"] is not None:
             check_text("name", params["name"], allow_empty=False)
         outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode,
-                           on_failure=on_failure(params), carried=self.carried)
+                           on_failure=on_failure(params), carried=self.carried,
+                           accept_domain_policy=params["accept_domain_policy"])
         return outcome_result(outcome, diff=diff)

@@ -55,12 +55,14 @@ class ActionModule(IpsecActionBase):
                 raise InvalidInput("assigned", assigned, "applies to a native restore (path) only: a structured backup "
                                                          "records the assigned policy itself")
             target = complete_store_from_config(validated_option("ipsec_config", "config", read_backup(local), source=f"controller_file {local}"))
-            outcome = restore_structured(runner, target, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried)
+            outcome = restore_structured(runner, target, check_mode=check_mode, on_failure=on_failure(params), carried=self.carried,
+                                         accept_domain_policy=params["accept_domain_policy"])
             return outcome_result(outcome, diff=diff)
         if on_failure(params) is OnFailure.STOP:
             raise InvalidInput("on_failure", "stop", "cannot be used with a native restore (path): a native restore that "
                                                      "fails after 'delete all' is always undone, so it never leaves less than it found")
-        outcome = restore_native(runner, path, assigned, check_mode=check_mode, carried=self.carried)
+        outcome = restore_native(runner, path, assigned, check_mode=check_mode, carried=self.carried,
+                                 accept_domain_policy=params["accept_domain_policy"])
         return _native_result(outcome, path, check_mode=check_mode, diff=diff)
 
     def _export(self, runner, path, local, *, check_mode) -> dict:

@@ -10,16 +10,13 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import conv
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assignment_from, store_from_config, with_assignment
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Store
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import parse_show
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._running_config import decode_file, parse_running_config
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import Scope, State
 # The planner's own scope check, run early (it needs no host); _plan owns it and exports no public name.
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plan import check_scope
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._render import command_line
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import outcome_result
-
-# What ipsec_config's running_config holds for state=parsed (see the module documentation).
-PARSED_COMMAND = "netsh ipsec static show all"
 
 
 class ActionModule(IpsecActionBase):
@@ -31,9 +28,7 @@ class ActionModule(IpsecActionBase):
             store, predicted = current_store(runner, check_mode=check_mode, carried=self.carried)
             return {"changed": False, "gathered": store_to_data(store), **({"predicted": True} if predicted else {})}
         if state == "parsed":
-            if params["running_config"] is None:
-                raise InvalidInput("running_config", None, "is required by state parsed: give the output of netsh ipsec static show all")
-            return {"changed": False, "parsed": store_to_data(parse_show(PARSED_COMMAND, params["running_config"]))}
+            return {"changed": False, "parsed": store_to_data(parse_running_config(self._running_config(params), fmt=params["running_config_format"]))}
         if state == "rendered":
             want = with_assignment(store_from_config(config, fill_defaults=True), Store(), assigned=assignment_from(config))
             return {"changed": False, "rendered": [command_line(argv) for argv in rendered(want)]}
@@ -50,8 +45,23 @@ class ActionModule(IpsecActionBase):
             check_mode=check_mode,
             on_failure=on_failure(params),
             carried=self.carried,
+            accept_domain_policy=params["accept_domain_policy"],
         )
         return outcome_result(outcome, diff=diff)
+
+    def _running_config(self, params) -> str:
+        text, path = params["running_config"], params["running_config_file"]
+        if (text is None) == (path is None):
+            raise InvalidInput("running_config", text, "state parsed needs exactly one of running_config and running_config_file "
+                                                       "(netsh ipsec static show all text, or a regedit export of the IPsec key)")
+        if text is not None:
+            return text
+        local = self._loader.path_dwim(path)
+        try:
+            with open(local, "rb") as handle:
+                return decode_file(handle.read(), path=local)
+        except OSError as error:
+            raise InvalidInput("running_config_file", local, f"cannot be read: {error.strerror or error}") from None
 
 
 def _desired(config, have: Store, state: str) -> Store:

@@ -7,7 +7,7 @@ the store the earlier tasks of the run predicted, if any, without a round trip).
 from __future__ import annotations
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import current_store
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import current_state
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
 
 
@@ -15,6 +15,11 @@ class ActionModule(IpsecActionBase):
     module_name = "ipsec_info"
 
     def run_validated(self, params, *, check_mode, diff, runner):
-        store, predicted = current_store(runner, check_mode=check_mode, carried=self.carried)
+        state, predicted = current_state(runner, check_mode=check_mode, carried=self.carried)
+        domain = state.domain_policy
         # In a check run, the store the earlier tasks predicted, and the result says so.
-        return {"changed": False, "config": store_to_data(store), **({"predicted": True} if predicted else {})}
+        result = {"changed": False, "config": store_to_data(state.store),
+                  "domain_policy": None if domain is None else {"name": domain.name, "path": domain.path}}
+        if predicted:
+            result["predicted"] = True
+        return result

@@ -7,6 +7,7 @@ Use them with ``extends_documentation_fragment``:
 
 * ``lockdown.ipsec.ipsec``: the attributes and notes every module of the collection shares;
 * ``lockdown.ipsec.ipsec.write``: ``on_failure``, for every module that writes to the store;
+* ``lockdown.ipsec.ipsec.assignment``: ``accept_domain_policy``, for every module that can assign a policy;
 * ``lockdown.ipsec.ipsec.filter_list``: ``name``, ``description``, ``filters``;
 * ``lockdown.ipsec.ipsec.filter_action``: ``name``, ``description``, ``action``, ``inpass``, ``soft``,
   ``qmpfs``, ``qm_security_methods``;
@@ -29,6 +30,24 @@ class ModuleDocFragment(object):
     # The attributes and notes every module of the collection shares. Each module adds check_mode,
     # diff_mode and platform, and the ansible.builtin.action_common_attributes fragments their texts.
     DOCUMENTATION = r"""
+options:
+  read_from:
+    description:
+      - Where the task reads the store from.
+      - V(registry) reads the store's own registry keys (C(HKLM\SOFTWARE\Policies\Microsoft\Windows\IPSec)) and decodes
+        them on the controller, following Microsoft's open specification [MS-GPIPSEC]. It does not depend on the
+        host's display language or code page, so names with any characters read back as written, and it also
+        shows rules made in the IP Security Policies console, which have no name.
+      - V(netsh) parses the text of C(netsh ipsec static show ... level=verbose), whose layout for policies and
+        filter actions has not been published. Use it if the registry read fails or disagrees with what your host
+        holds, and please report the difference (run with C(-vvvv) to see what the host sent).
+      - The registry read refuses a filter list holding IPv6 or address-range filters (no real export with one has
+        been published, so their layout is not trusted); read such a store with V(netsh).
+      - Either way writes are netsh commands, and the read is one round trip. To choose for every task of a play,
+        set it in C(module_defaults) for the group C(group/lockdown.ipsec.ipsec).
+    type: str
+    choices: [registry, netsh]
+    default: registry
 attributes:
   action:
     support: full
@@ -89,6 +108,20 @@ options:
     type: str
     choices: [rollback, stop]
     default: rollback
+"""
+
+    # The option of every module that can assign a policy.
+    ASSIGNMENT = r"""
+options:
+  accept_domain_policy:
+    description:
+      - A policy assigned by Group Policy overrides the locally assigned one, so assigning a local policy while
+        one applies changes nothing that is enforced. By default a task that would assign a policy then fails,
+        naming the domain policy (in check mode too); V(true) assigns it all the same, for when the domain
+        policy is about to go.
+      - M(lockdown.ipsec.ipsec_info) reports the domain policy as RV(lockdown.ipsec.ipsec_info#module:domain_policy).
+    type: bool
+    default: false
 """
 
     # The filter_list shape (docs/module-options.md, "filter_list" and "filter").

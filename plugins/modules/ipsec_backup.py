@@ -47,6 +47,7 @@ description:
 extends_documentation_fragment:
   - lockdown.ipsec.ipsec
   - lockdown.ipsec.ipsec.write
+  - lockdown.ipsec.ipsec.assignment
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
   - ansible.builtin.action_common_attributes.conn

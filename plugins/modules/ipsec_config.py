@@ -38,6 +38,7 @@ description:
 extends_documentation_fragment:
   - lockdown.ipsec.ipsec
   - lockdown.ipsec.ipsec.write
+  - lockdown.ipsec.ipsec.assignment
   - lockdown.ipsec.ipsec.config
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -59,11 +60,29 @@ options:
     type: str
   running_config:
     description:
-      - For O(state=parsed), the output of C(netsh ipsec static show all), in English. Output in another display
-        language is read as far as its labels are known (for Simplified Chinese, the filter-list labels);
-        anything else fails with an error naming the first unknown label, never a wrong parse.
-      - Required by O(state=parsed) and used by no other state.
+      - For O(state=parsed), the text to read, in the format O(running_config_format) names.
+      - The output of C(netsh ipsec static show all), in English. Output in another display language is read as
+        far as its labels are known (for Simplified Chinese, the filter-list labels); anything else fails with
+        an error naming the first unknown label, never a wrong parse.
+      - Or a regedit export of the IPsec key (C(Windows Registry Editor Version 5.00), as saved by C(regedit) or
+        C(reg export HKLM\SOFTWARE\Policies\Microsoft\Windows\IPSec)), decoded as the registry read path
+        decodes the host's keys. Rules made in the IP Security Policies console have no name and come back as
+        the policy's C(unnamed_rules).
+      - O(state=parsed) needs this or O(running_config_file); no other state uses either.
     type: str
+  running_config_file:
+    description:
+      - For O(state=parsed), a file on the controller to read instead of O(running_config). A regedit export is
+        usually UTF-16 (with a byte order mark), which the P(ansible.builtin.file#lookup) lookup cannot read; this option
+        reads UTF-16 and UTF-8 alike.
+    type: path
+  running_config_format:
+    description:
+      - What O(running_config) or O(running_config_file) holds. V(auto) tells a regedit export by its first
+        line and takes anything else for C(show all) text.
+    type: str
+    choices: [auto, show, reg]
+    default: auto
 attributes:
   check_mode:
     support: full
@@ -385,7 +404,8 @@ rendered:
     - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
 parsed:
   description:
-    - With O(state=parsed), the store that O(running_config) describes, in the shape of RV(gathered).
+    - With O(state=parsed), the store that O(running_config) or O(running_config_file) describes, in the shape
+      of RV(gathered).
   returned: with O(state=parsed)
   type: dict
   contains:

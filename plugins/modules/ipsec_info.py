@@ -71,6 +71,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+domain_policy:
+  description:
+    - The IPsec policy that Group Policy assigns to the host, which overrides the locally assigned one, or
+      null when there is none (read from C(HKLM\SOFTWARE\Policies\Microsoft\Windows\IPSec\GPTIPSECPolicy)).
+  returned: success
+  type: dict
+  contains:
+    name:
+      description: The domain policy's name (C(DSIPSECPolicyName)).
+      type: str
+    path:
+      description: Where the domain policy lives in the directory (C(DSIPSECPolicyPath), an LDAP path).
+      type: str
+  sample:
+    name: Domain Lockdown
+    path: LDAP://CN=ipsecPolicy{6a1c6ec1-1a58-4a5e-9d1a-8f5a0b0b3c11},CN=IP Security,CN=System,DC=corp,DC=example
 predicted:
   description:
     - V(true) in check mode when RV(config) is the store the earlier tasks of the run predict, not the store

@@ -40,16 +40,19 @@ CHANGING = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_a
 
 # The options of each module, as docs/module-options.md and DESIGN.md ("Module surface") give them.
 EXPECTED_OPTIONS = {
-    "ipsec_filter_list": {"name", "description", "filters", "filters_mode", "state", "on_failure"},
-    "ipsec_filter_action": {"name", "description", "action", "inpass", "soft", "qmpfs", "qm_security_methods", "state", "on_failure"},
+    "ipsec_filter_list": {"name", "description", "filters", "filters_mode", "state", "on_failure", "read_from"},
+    "ipsec_filter_action": {"name", "description", "action", "inpass", "soft", "qmpfs", "qm_security_methods", "state", "on_failure", "read_from"},
     "ipsec_policy": {
         "name", "description", "rules", "default_response_rule", "polling_interval", "mmpfs", "qm_per_mm", "mm_lifetime",
-        "mm_security_methods", "rules_mode", "state", "delete_unused", "on_failure",
+        "mm_security_methods", "rules_mode", "state", "delete_unused", "on_failure", "read_from",
     },
-    "ipsec_assign": {"name", "state", "on_failure"},
-    "ipsec_info": set(),
-    "ipsec_config": {"config", "state", "owner_prefix", "running_config", "on_failure"},
-    "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure"},
+    "ipsec_assign": {"name", "state", "on_failure", "read_from", "accept_domain_policy"},
+    "ipsec_info": {"read_from"},
+    "ipsec_config": {
+        "config", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "on_failure", "read_from",
+        "accept_domain_policy",
+    },
+    "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
 }
 
 # Only these options have an argspec default (docs/module-options.md, "Unspecified means unmanaged":
@@ -57,7 +60,7 @@ EXPECTED_OPTIONS = {
 DEFAULT_ALLOWED = [
     re.compile(r"(^|\.)filters\[\]\.(source|destination|protocol|source_port|destination_port|mirrored|description)$"),
     re.compile(r"(^|\.)authentication\[\]\.(certmap|exclude_ca_name)$"),
-    re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure)$"),
+    re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure|read_from|accept_domain_policy|running_config_format)$"),
 ]
 
 HEADER = [
@@ -302,7 +305,7 @@ def test_nested_copies_of_the_shapes_stay_identical():
 @pytest.mark.parametrize("name", MODULES)
 def test_return_values(name):
     returns = yaml.safe_load(_stub(name)["RETURN"])
-    expected = {"config", "predicted"} if name == "ipsec_info" else {
+    expected = {"config", "predicted", "domain_policy"} if name == "ipsec_info" else {
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
     if name == "ipsec_config":
