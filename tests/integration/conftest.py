@@ -45,6 +45,8 @@ FETCH_NEEDS_POWERSHELL = pytest.mark.skipif(
     CONNECTION == "winrm",
     reason="over WinRM, ansible.builtin.fetch runs the PowerShell module ansible.windows.win_stat, which the emulated host cannot execute "
            "(documented in playbooks/README.md and the role's README)")
+# Where the modules of the running test read the store (set by the read_from fixture).
+READ_FROM_VARIABLE = "LOCKDOWN_TEST_READ_FROM"
 # The WinRM HTTP port the role protects when the play's connection has no port of its own (local).
 LOCAL_MANAGEMENT_PORT = 5985
 
@@ -133,6 +135,9 @@ class EmulatedHost:
         WinRM shell may stay open and its Command operations need not match the batches."""
         playbook = self.workdir / f"play-{self._runs + 1}.yml"
         play = {"name": "test play", "hosts": "windows", "gather_facts": False, "tasks": tasks}
+        if os.environ[READ_FROM_VARIABLE] != "registry":
+            # as a user switches a whole play (README, "Where the store is read from")
+            play["module_defaults"] = {"group/lockdown.ipsec.ipsec": {"read_from": os.environ[READ_FROM_VARIABLE]}}
         if vars:
             play["vars"] = vars
         playbook.write_text(yaml.safe_dump([play], sort_keys=False), encoding="utf-8")
@@ -173,7 +178,8 @@ class EmulatedHost:
 
     def batches(self) -> list[dict]:
         """Every round trip the fake PowerShell received so far, in order: ``{"commands": [...],
-        "stop_on_error": bool, "files": [...]}`` with the command lines as netsh.exe got them (without ``netsh``)."""
+        "stop_on_error": bool, "files": [...], "registry": bool}`` with the command lines as netsh.exe got
+        them (without ``netsh``)."""
         if not self.log_file.exists():
             return []
         return [json.loads(line) for line in self.log_file.read_text(encoding="utf-8").splitlines()]
@@ -186,6 +192,18 @@ class EmulatedHost:
         """Run the emulated netsh directly (independently of the collection) and return its output."""
         proc = subprocess.run([str(EMULATOR_BIN / "netsh"), *args], env=self.env, capture_output=True, timeout=60, check=False)
         return proc.stdout.decode("cp437")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def read_from(request):
+    """Where the modules of this test module read the store: its ``READ_FROM`` ("registry", the
+    default of every module, or "netsh"); the plays of :meth:`EmulatedHost.play` and
+    ``ipsec_support.is_read`` follow it (through the environment variable, which each worker process
+    has to itself). Module-scoped, so that module-scoped hosts and runs see it too."""
+    path = getattr(request.module, "READ_FROM", "registry")
+    os.environ[READ_FROM_VARIABLE] = path
+    yield path
+    del os.environ[READ_FROM_VARIABLE]
 
 
 @pytest.fixture

@@ -10,12 +10,14 @@ asserts what the issue asks of every changing module:
   when read back by a separate ``ipsec_info`` task;
 * :func:`unchanged` -- the re-run: not changed, no commands, exactly one round trip, bytes untouched.
 
-Round trips are told apart with the fake PowerShell's log (``host.batches()``): a read batch is the
-three ``show ... all level=verbose`` commands without stop-on-error, a write batch stops on error.
+Round trips are told apart with the fake PowerShell's log (``host.batches()``): a read asks for the
+registry (with the three ``show ... all level=verbose`` commands on the netsh read path) without
+stop-on-error, a write batch stops on error and reads nothing.
 """
 
 from __future__ import annotations
 
+import os
 import re
 
 READ_BATCH = [
@@ -44,14 +46,22 @@ def stable(show_text: str) -> str:
     return _VOLATILE.sub("", show_text)
 
 
+def read_request(read_from: str | None = None) -> dict:
+    """The request of a read round trip: the registry keys alone, or the netsh ``show`` commands (with
+    the registry, for the Group Policy key). By default for where the running test's modules read
+    (``LOCKDOWN_TEST_READ_FROM``, set by conftest.py from the test module's ``READ_FROM``)."""
+    commands = READ_BATCH if (read_from or os.environ.get("LOCKDOWN_TEST_READ_FROM", "registry")) == "netsh" else []
+    return {"commands": commands, "stop_on_error": False, "files": [], "registry": True}
+
+
 def is_read(batch: dict) -> bool:
-    return batch == {"commands": READ_BATCH, "stop_on_error": False, "files": []}
+    return batch == read_request()
 
 
 def write_batch(commands: list[str]) -> dict:
     """The batch the fake PowerShell receives for a task that reports ``commands``."""
     assert all(command.startswith("netsh ") for command in commands), commands
-    return {"commands": [command[len("netsh "):] for command in commands], "stop_on_error": True, "files": []}
+    return {"commands": [command[len("netsh "):] for command in commands], "stop_on_error": True, "files": [], "registry": False}
 
 
 def diff_lines(stdout: str) -> tuple[list[str], list[str]]:

@@ -8,7 +8,7 @@ import os
 import stat
 
 import yaml
-from ipsec_support import READ_BACK, READ_BATCH, is_read, read_back_task, task, write_batch
+from ipsec_support import READ_BACK, is_read, read_back_task, read_request, task, write_batch
 from test_seed000 import MAIL_SERVER, WEB_SERVER
 
 BACKUP_FILE = "backup.ipsec"
@@ -54,7 +54,7 @@ def test_export_change_restore_returns_the_original_store(host):
     assert result["commands"] == [f"netsh ipsec static exportpolicy file={_path(host)}"]
     assert exported.round_trips == 1
     assert host.batches()[batches:] == [
-        {"commands": [*READ_BATCH, f"ipsec static exportpolicy file={_path(host)}"], "stop_on_error": False, "files": []}
+        dict(read_request(), commands=[*read_request()["commands"], f"ipsec static exportpolicy file={_path(host)}"])
     ]
     assert (host.workdir / BACKUP_FILE).exists()
 
@@ -75,7 +75,7 @@ def test_export_change_restore_returns_the_original_store(host):
     new = host.batches()[batches:]
     assert restored.round_trips == 4  # read, write, read back, then the read-back task
     # The export must open on the host before the store is read, and again before the write.
-    assert new[0] == {"commands": READ_BATCH, "stop_on_error": False, "files": [_path(host)]}
+    assert new[0] == dict(read_request(), files=[_path(host)])
     assert new[1] == dict(write_batch(result["commands"]), files=[_path(host)]) and is_read(new[2])
     assert result["after"] == original == restored.task(READ_BACK)["config"]
 
@@ -129,7 +129,7 @@ def test_a_missing_or_unreadable_export_is_refused_before_anything_is_deleted(ho
             result = failed.task("restore")
             assert result["msg"].startswith(f"the host cannot read '{path}': Exception calling \"OpenRead\"")
             assert result["msg"].endswith("; nothing was run") and result["changed"] is False
-            assert host.batches()[batches:] == [{"commands": READ_BATCH, "stop_on_error": False, "files": [path]}]
+            assert host.batches()[batches:] == [dict(read_request(), files=[path])]
             assert host.store_bytes() == snapshot
     assert store_now(host) == original
 

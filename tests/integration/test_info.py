@@ -74,7 +74,7 @@ def test_reads_the_store_as_it_changes_in_one_round_trip(host):
     assert config == EMPTY_STORE == played.task("remove")["after"]
 
 
-def test_a_chinese_windows_fails_loudly_naming_the_label(host):
+def test_a_chinese_windows_fails_loudly_naming_the_label_on_the_netsh_path(host):
     # Only some zh-CN labels are known (docs/netsh-output-format.md §7); the emulator prints the
     # others in English, as it assumes Windows does. The reader must stop with an error naming the
     # command and the first label it cannot place, never guess (DESIGN.md, "Fail loudly").
@@ -82,8 +82,18 @@ def test_a_chinese_windows_fails_loudly_naming_the_label(host):
     assert created.rc == 0
     host.env["NETSH_EMU_LANG"] = "zh-CN"
     snapshot = host.store_bytes()
-    played = host.play([dict(info(), ignore_errors=True)])
+    played = host.play([task("ipsec_info", {"read_from": "netsh"}, "info", ignore_errors=True)])
     assert played.status("info") == "failed" and played.round_trips == 1 and host.store_bytes() == snapshot
     message = played.task("info")["msg"]
     assert message.startswith("cannot read the output of 'netsh ipsec static show policy all level=verbose'")
     assert "'描述'" in message  # the first label of the output that is not English
+    assert message.endswith("(run the task with -vvvv to see what the host sent)")
+
+
+def test_a_chinese_windows_reads_the_same_through_the_registry(host):
+    # The registry holds the store, not its display: the language netsh speaks does not matter.
+    created = host.play([task("ipsec_config", {"config": CONFIG}, "create")])
+    assert created.rc == 0
+    english = read(host)[0]
+    host.env["NETSH_EMU_LANG"] = "zh-CN"
+    assert read(host)[0] == english == created.task("create")["after"]

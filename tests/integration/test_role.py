@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from conftest import FETCH_NEEDS_POWERSHELL
-from ipsec_support import READ_BATCH, is_read, task
+from ipsec_support import is_read, read_request, task
 from packet_check import assert_packets, inbound, read_config
 
 ROLE = "lockdown.ipsec.packet_filter"
@@ -40,7 +40,8 @@ def test_web_server_guarded_backed_up_applied_and_idempotent(host):
     new = host.batches()[batches:]
     assert first.round_trips == 4
     assert is_read(new[0])
-    assert new[1]["commands"][:3] == READ_BATCH and new[1]["commands"][3].startswith("ipsec static exportpolicy file=")
+    assert new[1]["commands"][:-1] == read_request()["commands"] and new[1]["commands"][-1].startswith("ipsec static exportpolicy file=")
+    assert new[1]["registry"] is True
     assert is_read(new[2]) and new[3]["stop_on_error"] is True
     assert first.status(FETCH) == "skipped"
     # The backup holds the store as it was (empty), and the result says what was assigned (nothing).

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from ipsec_support import READ_BATCH, READ_BACK, is_read, read_back_task, task, write_batch
+from ipsec_support import READ_BACK, is_read, read_back_task, read_request, task, write_batch
 
 SEEDED = {
     "filter_actions": [{"name": "Permit", "action": "permit"}, {"name": "Block", "action": "block"}],
@@ -223,12 +223,12 @@ def test_the_host_receives_exactly_the_reported_batches(host):
     # One read (three show commands, run to the end), then one write of exactly the reported
     # commands (stopping at the first error), and nothing else.
     assert host.batches() == [
-        {"commands": READ_BATCH, "stop_on_error": False, "files": []},
+        read_request(),
         {"commands": [
             'ipsec static add filterlist "name=Inbound web protocols"',
             'ipsec static add filter "filterlist=Inbound web protocols" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=80 mirrored=yes',
             'ipsec static add filter "filterlist=Inbound web protocols" srcaddr=any dstaddr=me protocol=TCP srcport=0 dstport=443 mirrored=yes',
-        ], "stop_on_error": True, "files": []},
+        ], "stop_on_error": True, "files": [], "registry": False},
     ]
     assert host.batches()[1] == write_batch(played.task("web")["commands"])
     assert host.round_trips() == 2

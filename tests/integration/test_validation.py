@@ -165,7 +165,8 @@ PURE = [
          "'Block'", "outside the owner prefix 'APS - '"),
     case("replaced action without an action", "ipsec_config", {"state": "replaced", "config": {"filter_actions": [{"name": "Block"}]}},
          "config.filter_actions[0].action:", "required"),
-    case("parsed without running_config", "ipsec_config", {"state": "parsed"}, "running_config:", "required"),
+    case("parsed without running_config", "ipsec_config", {"state": "parsed"},
+         "running_config:", "needs exactly one of running_config and running_config_file"),
     case("rendered with a bad address", "ipsec_config", {"state": "rendered", "config": {"filter_lists": [one_filter(source="1.2.3.4.5")]}},
          "config.filter_lists[0].filters[0].source:", "'1.2.3.4.5'"),
 ]
