@@ -83,7 +83,11 @@ auth_methods = st.lists(
 @st.composite
 def filter_actions(draw, name: str) -> FilterAction:
     action = draw(st.sampled_from(list(Action)))
-    methods = tuple(draw(st.lists(qm_methods, min_size=1, max_size=3, unique=True))) if action is Action.NEGOTIATE else ()
+    if action is not Action.NEGOTIATE:
+        # qmpfs, inpass and soft live in a negotiating action's offers and type: a block or permit action
+        # cannot store them, and the planner refuses them there.
+        return FilterAction(name, action, draw(descriptions), False, False, False, ())
+    methods = tuple(draw(st.lists(qm_methods, min_size=1, max_size=3, unique=True)))
     return FilterAction(name, action, draw(descriptions), draw(st.booleans()), draw(st.booleans()), draw(st.booleans()), methods)
 
 
@@ -105,19 +109,20 @@ def policies(draw, name: str, list_names: list[str], action_names: list[str]) ->
                 )
             )
     mmpfs = draw(st.booleans())
+    default_methods = tuple(draw(st.lists(qm_methods, max_size=2, unique=True)))
     return Policy(
         name=name,
         description=draw(descriptions),
         rules=tuple(rules),
-        default_rule=DefaultResponseRule(
-            draw(st.booleans()), draw(st.booleans()), tuple(draw(st.lists(qm_methods, max_size=2, unique=True))), draw(auth_methods)
-        ),
+        # Without quick-mode methods the default response rule cannot store qmpfs.
+        default_rule=DefaultResponseRule(draw(st.booleans()), bool(default_methods) and draw(st.booleans()), default_methods, draw(auth_methods)),
         polling_interval=draw(st.integers(1, 43200)),
         mmpfs=mmpfs,
         qm_per_mm=1 if mmpfs else draw(st.integers(0, 100)),
         mm_lifetime=draw(st.integers(1, 10000)),
         mm_security_methods=tuple(draw(st.lists(mm_methods, min_size=1, max_size=3, unique=True))),
         assigned=False,
+        unnamed_rules=(),  # a store built with netsh has no rule without a name, and a read says so
     )
 
 
