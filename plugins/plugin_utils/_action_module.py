@@ -102,7 +102,7 @@ class IpsecActionBase(ActionBase):
         return remove_values(result, validation._no_log_values)
 
     def _run_engine(self, params: dict) -> dict:
-        runner = NetshRunner(self._execute, read_from=params["read_from"], log=self._trace)
+        runner = NetshRunner(self._execute, read_from=params["read_from"], log=self._trace if display.verbosity >= 4 else None)
         try:
             return self.run_validated(
                 params, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), runner=runner

@@ -20,6 +20,7 @@ Policy overrides the local assignment (GPIPSEC.md §1.6).
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
@@ -27,6 +28,7 @@ from ._errors import LockdownError, PlanError
 from ._methods import AuthKind
 from ._model import Store
 from ._parse import READ_COMMANDS, parse_store
+from ._present import store_to_data
 from ._registry_store import DomainPolicy, decode_snapshot
 from ._trace import answer_trace, secrets_of, withheld_trace
 from ._transport import BatchRequest, CommandResult, NetshRunner, codec_of
@@ -77,12 +79,22 @@ def read_host(runner: NetshRunner, *, files: Sequence[str] = (), then: Sequence[
             state = HostState(read_store(reads), decode_snapshot(snapshot).domain_policy, answer.codepage)
             secrets = secrets_of(state.store)
     except LockdownError as error:
-        runner.log(f"round trip {runner.round_trips}: what the host sent (pre-shared keys withheld): "
-                   f"{withheld_trace(answer.document, local=registry)}")
+        if runner.tracing:
+            runner.log(f"round trip {runner.round_trips}: what the host sent (pre-shared keys withheld): "
+                       f"{withheld_trace(answer.document, local=registry)}")
         raise _with_hint(error, registry)
-    runner.log(f"round trip {runner.round_trips}: what the host sent (pre-shared keys hidden): "
-               f"{answer_trace(answer.document, secrets, local=registry)}")
+    if runner.tracing:
+        runner.log(f"round trip {runner.round_trips}: what the host sent (pre-shared keys hidden): "
+                   f"{answer_trace(answer.document, secrets, local=registry)}")
+        runner.log(f"round trip {runner.round_trips}: decoded into (pre-shared keys hidden): {decoded_trace(state)}")
     return state, others
+
+
+def decoded_trace(state: HostState) -> str:
+    """What a read was decoded into, as JSON: the store in the ``config`` shape (pre-shared keys as
+    ``********``), the policy Group Policy assigns and the code page."""
+    domain = None if state.domain_policy is None else {"name": state.domain_policy.name, "path": state.domain_policy.path}
+    return json.dumps({"store": store_to_data(state.store), "domain_policy": domain, "codepage": state.codepage}, ensure_ascii=False, indent=1)
 
 
 def refuse_unshowable(want: Store, codepage: int) -> None:
@@ -164,4 +176,4 @@ def read_store(results: Sequence[CommandResult]) -> Store:
     return parse_store([(" ".join(("netsh", *result.argv)), result.stdout + result.stderr) for result in results])
 
 
-__all__ = ["HostState", "ReadFrom", "gather", "read_host", "read_store", "refuse_unshowable"]
+__all__ = ["HostState", "ReadFrom", "decoded_trace", "gather", "read_host", "read_store", "refuse_unshowable"]

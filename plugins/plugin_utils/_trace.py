@@ -21,7 +21,7 @@ from typing import Iterable
 
 from ._methods import AuthKind
 from ._model import Store
-from ._transport import TransportError, codec_of
+from ._codepage import codec_name
 
 HIDDEN = "********"
 # The label netsh prints before a key (A-17, English only as far as known).
@@ -110,9 +110,10 @@ def _decoded(stdout, codepage) -> str:
         return repr(stdout)
     try:
         raw = base64.b64decode(stdout, validate=True)
-        return raw.decode(codec_of(codepage), errors="replace")
-    except (binascii.Error, TransportError):
+    except binascii.Error:
         return stdout
+    name = codec_name(codepage)
+    return raw.decode(name, errors="replace") if name else stdout
 
 
 def _hide_text(text: str, secrets: tuple) -> str:

@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._bootstrap import BATCH_SCRIPT, RESULT_MARKER, STUB_SCRIPT
+from ._codepage import codec_name
 from ._errors import LockdownError
 from ._quote import join_c
+from ._trace import answer_trace
 from ._registry_payload import snapshot_from_payload
 from ._registry import RegistrySnapshot
 
@@ -41,11 +42,6 @@ IPSEC_ERROR = "ERR IPsec["
 
 # How many characters of stdout a TransportError quotes when the result marker is missing.
 STDOUT_HEAD = 2000
-
-# Code pages whose Python codec is not simply "cp<N>". Every OEM code page Windows uses (437, 720,
-# 737, 775, 850, 852, 855, 857, 858, 862, 866, 874, 932, 936, 949, 950, 1258) and every ANSI one
-# (1250-1258) has a "cp<N>" codec; cp936 is Python's name for GBK.
-_CODECS = {65001: "utf-8", 54936: "gb18030", 20127: "ascii", 28591: "latin-1"}
 
 
 class TransportError(LockdownError):
@@ -230,6 +226,9 @@ class NetshRunner:
         self._execute = execute
         self.read_from = read_from
         self.log = log or (lambda message: None)
+        self.tracing = log is not None
+        """Whether anyone listens to :attr:`log`: traces are built only then (a 10,000-filter store's
+        trace costs about 0.1 s)."""
         self.round_trips = 0
         self.write_pending = False
         self.wrote = False
@@ -271,7 +270,8 @@ class NetshRunner:
             return BatchAnswer((), None, 0)
         command_line, stdin = request.command_line(), request.stdin().encode("ascii")
         self.round_trips += 1
-        self.log(f"round trip {self.round_trips}: request {json.dumps(_redacted(request), ensure_ascii=False)}")
+        if self.tracing:
+            self.log(f"round trip {self.round_trips}: request {json.dumps(_redacted(request), ensure_ascii=False)}")
         if request.stop_on_error:
             self.write_pending, self.last_write = True, request.commands
         rc, stdout, stderr = self._execute(command_line, stdin)
@@ -285,6 +285,9 @@ class NetshRunner:
         if request.stop_on_error:
             self.write_pending = False
             self.wrote = self.wrote or bool(answer.results)
+        if self.tracing and not request.registry:  # a read logs its answer itself, once it knows the keys to hide (_read)
+            self.log(f"round trip {self.round_trips}: what the host sent (pre-shared keys hidden): "
+                     f"{answer_trace(answer.document, _secrets(request))}")
         return answer
 
 
@@ -385,6 +388,11 @@ def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[S
         raise ValueError("raise_for_failure() was given fewer results than commands but no failure")
 
 
+def _secrets(request: BatchRequest) -> tuple[str, ...]:
+    """The pre-shared keys the request's commands carry (the values of their ``psk=`` arguments)."""
+    return tuple(argument[len("psk="):] for argv in request.commands for argument in argv if argument.startswith("psk="))
+
+
 def _redacted(request: BatchRequest) -> dict:
     """The request's document with every ``psk=`` argument's value hidden."""
     commands = [join_c(["psk=********" if argument.startswith("psk=") else argument for argument in argv]) for argv in request.commands]
@@ -430,13 +438,12 @@ def codec_of(codepage: object) -> str:
     """
     if isinstance(codepage, bool) or not isinstance(codepage, int):
         raise TransportError(f"the netsh batch reported a code page that is not a number: {codepage!r}")
-    name = _CODECS.get(codepage, f"cp{codepage}")
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
+    name = codec_name(codepage)
+    if name is None:
         raise TransportError(
             f"the host's OEM code page {codepage} has no Python codec, so netsh's output cannot be decoded"
-        ) from None
+        )
+    return name
 
 
 def _command_result(argv: tuple[str, ...], raw: object, codec: str) -> CommandResult:

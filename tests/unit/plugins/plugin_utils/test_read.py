@@ -23,8 +23,8 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._methods import KER
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Action, DefaultResponseRule, FilterAction, FilterList, Policy, Rule, Store
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._parse import READ_COMMANDS
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._quote import join_c
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._read import HostState, ReadFrom, gather, read_host, read_store, refuse_unshowable
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._registry import RegistryKey, RegistrySnapshot, RegistryValue, ValueKind
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import store_to_data
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._read import HostState, ReadFrom, decoded_trace, gather, read_host, read_store, refuse_unshowable
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._registry_blob import RegistryDecodeError
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._registry_store import DomainPolicy
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._trace import HIDDEN, answer_trace, secrets_of
@@ -36,6 +36,7 @@ REGISTRY_HINT = " (run the task with -vvvv to see what the host sent; read_from:
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 HIDDEN_PREFIX = "round trip 1: what the host sent (pre-shared keys hidden): "
 WITHHELD_PREFIX = "round trip 1: what the host sent (pre-shared keys withheld): "
+DECODED_PREFIX = "round trip 1: decoded into (pre-shared keys hidden): "
 WITHHELD = "(withheld: {} bytes of a rule, which may hold a pre-shared key in clear)"
 KEYS = ("Default-Key-0", "xKey-1x", "Key-1")  # longest first; "Key-1" is inside "xKey-1x"
 W2K = Path(__file__).resolve().parents[2] / "fixtures" / "registry" / "win2000_vpnease_template_rendered_ipsec.reg"
@@ -100,8 +101,10 @@ def document(stdout: str) -> dict:
 
 
 def logged(heard: list, prefix: str) -> dict:
-    assert heard[-1].startswith(prefix), heard[-1][:120]
-    return json.loads(heard[-1][len(prefix):])
+    """The JSON of the last log line that starts with ``prefix``."""
+    lines = [line for line in heard if line.startswith(prefix)]
+    assert lines, [line[:120] for line in heard]
+    return json.loads(lines[-1][len(prefix):])
 
 
 def utf16_hex(text: str) -> str:
@@ -153,7 +156,7 @@ def test_one_round_trip_with_files_then_the_read_then_the_commands(host, path):
     corp(host)
     present = host.tmp / "present.txt"
     present.write_text("x")
-    runner, _ = reader(host, path)
+    runner, dummy = reader(host, path)
     state, others = read_host(runner, files=[str(present)], then=THEN)
     assert runner.round_trips == 1 and len(host.answers) == 1
     commands = THEN if path == "registry" else (*READ_COMMANDS, *THEN)
@@ -190,7 +193,7 @@ def test_a_file_the_host_cannot_open_stops_everything(host, path):
 def test_then_runs_after_the_read_in_the_same_round_trip(host, path):
     corp(host)
     export = host.tmp / "export.ipsec"
-    runner, _ = reader(host, path)
+    runner, dummy = reader(host, path)
     state, (exported,) = read_host(runner, then=[("ipsec", "static", "exportpolicy", f"file={export}")])
     assert exported.rc == 0 and not exported.failed and export.exists() and runner.round_trips == 1
     assert sorted(json.loads(export.read_text("utf-8"))["store"]) and state.store.assigned_policy == "Corp"
@@ -201,7 +204,7 @@ def test_gather_is_the_store_of_one_read(host):
     present = host.tmp / "present.txt"
     present.write_text("x")
     for path in PATHS:
-        runner, _ = reader(host, path)
+        runner, dummy = reader(host, path)
         assert gather(runner, files=[str(present)]) == read_host(reader(host, path)[0])[0].store
         assert runner.round_trips == 1
     assert [request["files"] for request in round_trips(host)] == [[str(present)], [], [str(present)], []]
@@ -220,7 +223,7 @@ def test_read_from_must_be_registry_or_netsh(host):
 def test_the_domain_policy_comes_from_the_registry_on_both_paths(host, path):
     corp(host)
     host.env["NETSH_EMU_GROUP_POLICY"] = json.dumps({"DSIPSECPolicyPath": LDAP, "DSIPSECPolicyName": "Corp"})
-    state, _ = read_host(reader(host, path)[0])
+    state, dummy = read_host(reader(host, path)[0])
     assert state.domain_policy == DomainPolicy("Corp", LDAP) and state.store.assigned_policy == "Corp"
 
 
@@ -230,10 +233,10 @@ def test_on_the_netsh_path_only_the_group_policy_key_of_the_registry_is_used(hos
     registry_file(host, w2k_with("hex:63,21,20,22,4c,4f,d1,11,86,3b,00,a0,24,8d,30,21,04,00,00,00,30,\\\n  2a,00,00,00", "hex:00"))
     host.env["NETSH_EMU_GROUP_POLICY"] = json.dumps({"DSIPSECPolicyPath": LDAP})
     runner, heard = reader(host, "netsh")
-    state, _ = read_host(runner)
+    state, dummy = read_host(runner)
     assert state.domain_policy == DomainPolicy("", LDAP)
     assert state.store.assigned_policy == "Corp" and "VPNease Policy 192.0.2.1" not in state.store.policies
-    assert heard[-1].startswith(HIDDEN_PREFIX)
+    assert heard[-2].startswith(HIDDEN_PREFIX) and heard[-1].startswith(DECODED_PREFIX)
     with pytest.raises(RegistryDecodeError):
         read_host(reader(host, "registry")[0])
 
@@ -251,9 +254,10 @@ def test_no_domain_policy_without_a_policy_path(host, path):
 def test_a_read_logs_the_answer_with_every_key_hidden(host, path):
     corp(host)
     runner, heard = reader(host, path)
-    state, _ = read_host(runner, then=THEN)
+    state, dummy = read_host(runner, then=THEN)
     assert heard[0].startswith("round trip 1: request ") and heard[1].startswith("round trip 1: answer with exit code 0")
-    assert len(heard) == 3
+    assert len(heard) == 4 and heard[3] == DECODED_PREFIX + decoded_trace(state)
+    assert json.loads(heard[3][len(DECODED_PREFIX):])["store"] == store_to_data(state.store)  # keys as ********
     trace = logged(heard, HIDDEN_PREFIX)
     assert trace == json.loads(answer_trace(document(host.answers[0]), KEYS, local=path == "registry"))
     assert_no_key_in(heard, KEYS)
@@ -337,6 +341,7 @@ class _Answering:
 
     def __init__(self, answer: BatchAnswer, read_from: str = "registry") -> None:
         self.answer, self.read_from, self.round_trips, self.heard = answer, read_from, 0, []
+        self.tracing = True
 
     def log(self, message: str) -> None:
         self.heard.append(message)
@@ -352,7 +357,20 @@ def test_an_answer_without_registry_keys_is_an_empty_store():
     assert read_host(runner) == (HostState(Store(), None, 850), ())
     assert runner.request.registry and runner.request.commands == () and runner.request.files == ()
     assert runner.heard == ['round trip 1: what the host sent (pre-shared keys hidden): {\n "codepage": 850,\n "results": [],\n'
-                            ' "files": [],\n "registry": null\n}']
+                            ' "files": [],\n "registry": null\n}', DECODED_PREFIX + decoded_trace(HostState(Store(), None, 850))]
+
+
+def test_without_a_listener_no_trace_is_built(host, monkeypatch):
+    corp(host)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a trace was built for nobody")
+
+    for name in ("answer_trace", "withheld_trace", "decoded_trace"):
+        monkeypatch.setattr(_read, name, refuse)
+    for path in PATHS:
+        runner = NetshRunner(host, read_from=path)
+        assert not runner.tracing and read_host(runner)[0].store.assigned_policy == "Corp"
 
 
 def test_the_hint_keeps_the_errors_type_attributes_and_other_arguments(monkeypatch):
@@ -385,6 +403,7 @@ def test_the_hint_keeps_the_errors_type_attributes_and_other_arguments(monkeypat
 
 def test_errors_that_are_not_the_collections_pass_unchanged_and_unlogged(monkeypatch):
     runner = _Answering(BatchAnswer((), {"local": None, "group_policy": None}, 437, {}))
+
     def decode(snapshot):
         raise KeyError("bug")
 
@@ -419,7 +438,7 @@ def test_the_key_of_a_rule_no_policy_lists_is_not_logged(host):
     start, end = text.index('"ipsecNFAReference"=hex(7)'), text.index('"ipsecData"=hex:63,21')
     registry_file(host, text[:start] + nfa_6_only + text[end + len('"ipsecData"=hex:63,21'):])
     runner, heard = reader(host, "registry")
-    state, _ = read_host(runner)
+    state, dummy = read_host(runner)
     assert state.store.policies["VPNease Policy 192.0.2.1"].rules == ()  # the key's rule is an orphan now
     assert_no_key_in(heard, [W2K_KEY])
 
@@ -428,7 +447,7 @@ def test_a_key_netsh_cannot_print_is_not_logged_from_the_rule_blob(host):
     key = "Key-\u03ba\u03bb\u03b5\u03b9\u03b4\u03af"  # Greek: code page 437 has few of these letters
     corp(host, key=key)
     runner, heard = reader(host, "netsh")
-    state, _ = read_host(runner)
+    state, dummy = read_host(runner)
     assert key not in secrets_of(state.store)  # what netsh printed
     assert_no_key_in(heard, [key])
 
@@ -518,3 +537,24 @@ def test_text_every_code_page_prints_is_accepted_and_so_are_fields_left_out():
 def test_a_code_page_without_a_codec_is_a_transport_error():
     with pytest.raises(TransportError, match="^the host's OEM code page 99999 has no Python codec"):
         refuse_unshowable(Store(), 99999)
+
+
+def test_the_decoded_trace_is_the_store_in_config_shape_the_domain_policy_and_the_code_page():
+    store = Store.of(filter_lists=[FilterList("\u4e2d\u6587")], policies=[
+        Policy("P", rules=(Rule("R", "\u4e2d\u6587", auth_methods=(AuthMethod(AuthKind.PRESHARED_KEY, "s3cret"),)),))])
+    text = decoded_trace(HostState(store, DomainPolicy("Corp", LDAP), 936))
+    assert json.loads(text) == {"store": store_to_data(store), "domain_policy": {"name": "Corp", "path": LDAP}, "codepage": 936}
+    assert "\u4e2d\u6587" in text and "s3cret" not in text and text.startswith('{\n "store": {\n')
+    assert json.loads(decoded_trace(HostState(Store(), None, 437)))["domain_policy"] is None
+
+
+def test_without_a_listener_a_failed_read_builds_no_trace_either(host, monkeypatch):
+    corp(host)
+    netsh(host, "add", "filter", "filterlist=Web", "srcaddr=2001:db8::1", "dstaddr=any")  # a V2 block (A-85)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a trace was built for nobody")
+
+    monkeypatch.setattr(_read, "withheld_trace", refuse)
+    with pytest.raises(RegistryDecodeError):
+        read_host(NetshRunner(host, read_from="registry"))

@@ -117,10 +117,9 @@ def test_an_empty_file_and_a_bom_alone_are_empty_text():
     codecs.BOM_UTF16_BE + b"\xd8\x00",
 ])
 def test_bytes_that_are_neither_are_refused_naming_the_option_and_the_path(data):
-    try:
+    with pytest.raises(UnicodeDecodeError) as decoding:
         (data.decode("utf-16") if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else data.decode("utf-8-sig"))
-    except UnicodeDecodeError as error:
-        reason = str(error)
+    reason = str(decoding.value)
     with pytest.raises(InvalidInput) as caught:
         decode_file(data, path="/tmp/export.reg")
     assert (caught.value.field, caught.value.value) == ("running_config_file", "/tmp/export.reg")

@@ -106,8 +106,8 @@ def test_a_store_without_methods_has_no_secrets():
 
 
 def test_a_key_inside_another_is_listed_after_it():
-    store = Store.of(policies=[Policy("P", rules=(Rule("Short", auth_methods=(psk("abc"),)),
-                                                   Rule("Long", auth_methods=(psk("x-abc-x"),))))])
+    rules = (Rule("Short", auth_methods=(psk("abc"),)), Rule("Long", auth_methods=(psk("x-abc-x"),)))
+    store = Store.of(policies=[Policy("P", rules=rules)])
     assert secrets_of(store) == ("x-abc-x", "abc")
 
 
@@ -187,8 +187,8 @@ def test_a_lone_result_is_a_list_of_one_and_no_results_an_empty_list():
 
 
 def test_the_document_itself_is_not_changed():
-    document = answer([run(b"secret\r\n")], local=local([value("ActivePolicy", "String", "secret")],
-                                                         **{PSK_RULE: [binary("ipsecData", "secret".encode("utf-16-le"))]}))
+    subkeys = {PSK_RULE: [binary("ipsecData", "secret".encode("utf-16-le"))]}
+    document = answer([run(b"secret\r\n")], local=local([value("ActivePolicy", "String", "secret")], **subkeys))
     before = json.dumps(document, sort_keys=True)
     answer_trace(document, ("secret",))
     withheld_trace(document)
@@ -217,9 +217,11 @@ def test_registry_strings_have_keys_hidden_and_other_kinds_are_kept():
     assert traced(document, ("k3y",))["registry"] == {
         "local": {
             "values": [value("ActivePolicy", "String", f"the key is {HIDDEN}"), value("n", "DWord", 7)],
-            "keys": [{"name": "ipsecPolicy{1}", "values": [value("description", "ExpandString", f"%SystemRoot% {HIDDEN}"),
-                                                          value("ipsecNFAReference", "MultiString", ["a", "b"]),
-                                                          value("whenChanged", "QWord", -1), "not a value", value("odd", "Unknown", None)]}],
+            "keys": [{"name": "ipsecPolicy{1}", "values": [
+                value("description", "ExpandString", f"%SystemRoot% {HIDDEN}"),
+                value("ipsecNFAReference", "MultiString", ["a", "b"]),
+                value("whenChanged", "QWord", -1), "not a value", value("odd", "Unknown", None),
+            ]}],
         },
         "group_policy": {"values": [value("DSIPSECPolicyName", "String", f"Corp {HIDDEN}")], "keys": []},
     }
@@ -262,8 +264,8 @@ def test_a_key_is_hidden_in_any_binary_value_at_any_offset():
 
 
 def test_a_key_inside_another_key_is_hidden_everywhere():
-    store = Store.of(policies=[Policy("P", rules=(Rule("Short", auth_methods=(psk("abc"),)),
-                                                   Rule("Long", auth_methods=(psk("x-abc-x"),))))])
+    rules = (Rule("Short", auth_methods=(psk("abc"),)), Rule("Long", auth_methods=(psk("x-abc-x"),)))
+    store = Store.of(policies=[Policy("P", rules=rules)])
     blob = "x-abc-x".encode("utf-16-le") + b"\x00" + "abc".encode("utf-16-le")
     document = answer([run(b"keys x-abc-x and abc\r\n")],
                       local=local(**{PSK_RULE: [binary("ipsecData", blob), value("description", "String", "[x-abc-x|abc]")]}))
@@ -344,16 +346,16 @@ def secrets_and_document(draw):
                                       default_rule=DefaultResponseRule(auth_methods=(methods[-1],)))])
 
     def text() -> str:
-        return "".join(draw(FILLER) + draw(st.sampled_from(base)) for _ in range(draw(st.integers(1, 3)))) + draw(FILLER)
+        return "".join(draw(FILLER) + draw(st.sampled_from(base)) for dummy in range(draw(st.integers(1, 3)))) + draw(FILLER)
 
     def blob() -> bytes:
         return b"".join(draw(st.binary(max_size=6)) + draw(st.sampled_from(base)).encode("utf-16-le")
-                        for _ in range(draw(st.integers(1, 3))))
+                        for dummy in range(draw(st.integers(1, 3))))
 
     def values() -> list:
         return [binary("ipsecData", blob()), value("ipsecName", "String", text()), value("description", "ExpandString", text())]
 
-    results = [run(text().encode("utf-8")) for _ in range(draw(st.integers(0, 3)))]
+    results = [run(text().encode("utf-8")) for dummy in range(draw(st.integers(0, 3)))]
     subkeys = {f"{cls}{{{i}}}": values() for i, cls in enumerate(draw(st.lists(st.sampled_from(["ipsecNFA", "ipsecPolicy"]), max_size=3)))}
     document = answer(results, codepage=65001, local=local(values(), **subkeys), group_policy={"values": values(), "keys": []})
     return store, base, document
@@ -482,3 +484,16 @@ def test_hiding_a_key_outside_the_bmp_keeps_the_blob_length():
 def test_a_key_line_is_cut_whole_even_when_the_key_holds_a_unicode_line_separator():
     document = answer([run("Auth Method : Preshared Key = abc\u2028def\r\n".encode("utf-8"))], registry=False, codepage=65001)
     assert "def" not in json.loads(withheld_trace(document))["results"][0]["stdout"]
+
+
+def test_data_that_is_not_strict_base64_is_shown_as_it_came():
+    # Lenient base64 would drop the "!" and decode the rest; what came is shown instead, undecoded.
+    document = answer([{"rc": 0, "stdout": "QUJD!", "stderr": ""}], local=local([value("b", "Binary", "QUJD!")]))
+    for trace in (traced(document, ()), json.loads(withheld_trace(document))):
+        assert trace["results"][0]["stdout"] == "QUJD!" and trace["registry"]["local"]["values"][0]["data"] == "QUJD!"
+
+
+def test_both_traces_keep_non_ascii_text_readable():
+    document = answer([run("Caf\u00e9\r\n".encode("cp437"))], local=local([value("ipsecName", "String", "\u4e2d\u6587")]))
+    for trace in (answer_trace(document, ()), withheld_trace(document)):
+        assert "Caf\u00e9" in trace and "\u4e2d\u6587" in trace

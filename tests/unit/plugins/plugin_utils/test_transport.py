@@ -507,6 +507,11 @@ class TestRegistryAnswers:
         assert heard[0].startswith('round trip 1: request {"stop_on_error": true, "files": [], "commands": ["ipsec static set rule name=r psk=********"]')
         assert "my secret" not in " ".join(heard)
         assert heard[1].startswith("round trip 1: answer with exit code 0, ")
+        # What netsh printed, decoded, with the request's keys hidden (here netsh echoes the command).
+        prefix = "round trip 1: what the host sent (pre-shared keys hidden): "
+        assert len(heard) == 3 and heard[2].startswith(prefix)
+        shown = json.loads(heard[2][len(prefix):])
+        assert shown["results"] == [{"rc": 0, "stdout": 'ran ipsec static set rule name=r "psk=********"\r\n', "stderr": ""}]
         runner = NetshRunner(lambda command_line, stdin: (1, "no marker", "boom"), log=heard.append)
         with pytest.raises(TransportError):
             runner.run_batch(SHOW, stop_on_error=False)
