@@ -62,20 +62,22 @@ def test_policies_without_unnamed_rules_stay_as_they_are():
     assert name_unnamed_rules({"policies": None}) == {"policies": None}
 
 
-@pytest.mark.parametrize("config, field, value", [
-    ("text", "_input", "text"),
-    ({"policies": {"name": "P"}}, "policies", {"name": "P"}),
-    ({"policies": ["P"]}, "policies[0]", "P"),
-    ({"policies": [{"name": "P", "unnamed_rules": {"filter_list": "L"}}]}, "policies[0].unnamed_rules", {"filter_list": "L"}),
-    ({"policies": [{"name": "P", "unnamed_rules": ["L"]}]}, "policies[0].unnamed_rules[0]", "L"),
+@pytest.mark.parametrize("config, field, value, reason", [
+    ("text", "_input", "text", "expected configuration data (a dict with filter_lists, filter_actions, policies)"),
+    ({"policies": {"name": "P"}}, "policies", {"name": "P"}, "expected a list of policies"),
+    ({"policies": ["P"]}, "policies[0]", "P", "expected a policy (a dict)"),
+    ({"policies": [{"name": "P", "unnamed_rules": {"filter_list": "L"}}]}, "policies[0].unnamed_rules", {"filter_list": "L"},
+     "expected a list of rules"),
+    ({"policies": [{"name": "P", "unnamed_rules": ["L"]}]}, "policies[0].unnamed_rules[0]", "L", "expected a rule (a dict)"),
     ({"policies": [{"name": "P"}, {"name": "Q", "unnamed_rules": [unnamed("L"), {"filter_action": "A"}]}]},
-     "policies[1].unnamed_rules[1].filter_list", None),
-    ({"policies": [{"name": "P", "unnamed_rules": [unnamed("")]}]}, "policies[0].unnamed_rules[0].filter_list", ""),
+     "policies[1].unnamed_rules[1].filter_list", None, "is needed to name the rule after it"),
+    ({"policies": [{"name": "P", "unnamed_rules": [unnamed("")]}]}, "policies[0].unnamed_rules[0].filter_list", "",
+     "is needed to name the rule after it"),
 ])
-def test_what_cannot_be_named_is_refused_naming_the_entry(config, field, value):
+def test_what_cannot_be_named_is_refused_naming_the_entry(config, field, value, reason):
     with pytest.raises(InvalidInput) as raised:
         name_unnamed_rules(config)
-    assert raised.value.field == field and raised.value.value == value
+    assert raised.value.field == field and raised.value.value == value and raised.value.reason == reason
 
 
 def test_the_filter_reports_errors_as_ansible_filter_errors():
