@@ -1065,7 +1065,10 @@ def test_overridden_keeps_what_a_rule_without_a_name_uses_and_deletes_the_rest()
     )
     assert kept_for_unnamed_rules(have, want, OWNED_PREFIX) == (frozenset({f"{APS}Console"}), frozenset({f"{APS}Block"}))
     # Named in the desired state, or outside the scope: nothing to keep for it.
-    assert kept_for_unnamed_rules(have, with_objects(want, filter_lists=[FilterList(f"{APS}Console")]), OWNED_PREFIX)[0] == frozenset()
+    assert kept_for_unnamed_rules(have, with_objects(want, filter_lists=[FilterList(f"{APS}Console")]), OWNED_PREFIX) == (
+        frozenset(), frozenset({f"{APS}Block"}))
+    assert kept_for_unnamed_rules(have, with_objects(want, filter_actions=[FilterAction(f"{APS}Block")]), OWNED_PREFIX) == (
+        frozenset({f"{APS}Console"}), frozenset())
     assert kept_for_unnamed_rules(have, want, Scope(owner_prefix="Other")) == (frozenset(), frozenset())
     # A policy that goes takes its rules without a name along, and with them the need to keep anything.
     gone = Store.of(policies=[Policy(f"{APS}Q")])
