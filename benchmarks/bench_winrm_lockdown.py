@@ -169,7 +169,6 @@ def ansible_env(workdir: Path, forks: int) -> dict:
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_RETRY_FILES_ENABLED="0",
         ANSIBLE_HOST_KEY_CHECKING="0",
-        ANSIBLE_DEPRECATION_WARNINGS="0",
     )
 
 

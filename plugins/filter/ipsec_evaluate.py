@@ -21,6 +21,11 @@ description:
     (C(block) over C(negotiate) over C(permit)).
   - A mirrored filter also matches the packet with source and destination (and their ports) swapped.
   - A packet no filter matches is permitted (IPsec acts only on matched traffic), with RV(_value[].rule) null.
+  - That order of criteria and that tie-break are the collection's reading of Microsoft's description, not a
+    documented rule. Each packet is therefore also evaluated under the other plausible readings (destination before
+    source; protocol and ports before addresses; the least restrictive action winning ties). When any of them gives
+    another action, RV(_value[].order_dependent) is true and RV(_value[].order_note) names the filters whose
+    relative specificity decides; make such a policy unambiguous before relying on it.
   - The input is configuration data in the shape of the O(lockdown.ipsec.ipsec_config#module:config) option, for
     example the C(before), C(after) or C(gathered) result of the modules, the C(config) result of
     M(lockdown.ipsec.ipsec_info), or a desired configuration written by hand.
@@ -135,15 +140,24 @@ _value:
     reversed:
       description: Whether the filter matched the packet through its mirror.
       type: bool
+    order_dependent:
+      description:
+        - Whether the action depends on how Windows really orders equally plausible specificity criteria (see the
+          description): true when another plausible reading gives another action.
+      type: bool
+    order_note:
+      description:
+        - When RV(_value[].order_dependent), which reading decides otherwise, the two filters whose relative specificity
+          decides, and how to make the policy unambiguous; otherwise null.
+      type: str
 """
-
-import copy
 
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput, LockdownError
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._evaluate import Packet, check_addresses, evaluate, require_policy
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._evaluate import Packet, check_addresses, evaluate_orders, order_note, require_policy
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import store_from_config
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._plain import plain_copy
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._present import filter_to_data
 
 PACKET_KEYS = ("source", "destination", "protocol", "source_port", "destination_port")
@@ -151,7 +165,7 @@ PACKET_KEYS = ("source", "destination", "protocol", "source_port", "destination_
 
 def _without_authentication(config):
     """A copy of ``config`` without the rules' and default rules' ``authentication`` entries."""
-    config = copy.deepcopy(config)
+    config = plain_copy(config)
     policies = config.get("policies") if isinstance(config, dict) else None
     for policy in policies if isinstance(policies, list) else ():
         if not isinstance(policy, dict):
@@ -198,7 +212,7 @@ def ipsec_evaluate(config, policy=None, packets=None, my_addresses=None):
         require_policy(store, policy)
         results = []
         for entry, packet in zip(packets, built):
-            verdict = evaluate(store, policy, packet, my_addresses=my_addresses)
+            verdict, disagreements = evaluate_orders(store, policy, packet, my_addresses=my_addresses)
             result = dict(entry)
             result.update(
                 action=verdict.action,
@@ -206,6 +220,8 @@ def ipsec_evaluate(config, policy=None, packets=None, my_addresses=None):
                 filter_list=verdict.filter_list,
                 filter=None if verdict.filter is None else filter_to_data(verdict.filter),
                 reversed=verdict.reversed,
+                order_dependent=bool(disagreements),
+                order_note=order_note(verdict, disagreements[0]) if disagreements else None,
             )
             results.append(result)
         return results

@@ -30,6 +30,10 @@ models that:
   the action.
 * **No match.** IPsec acts only on traffic a filter matches, so an unmatched packet is permitted
   with ``rule`` ``None``.
+* **Other readings.** The order of the weight's criteria and the tie-break are our reading, not a
+  documented rule (A-46). :func:`evaluate_orders` also decides the packet under every other plausible
+  reading (:data:`ORDERS`) and reports those that give another action, so that a guard can refuse a
+  verdict that rests on the unconfirmed part.
 
 No I/O and no Ansible imports here.
 """
@@ -38,7 +42,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Callable, Mapping, Sequence, Union
 
 from ._addresses import AddressKind, Endpoint
 from ._errors import InvalidInput, PlanError
@@ -265,11 +269,117 @@ def evaluate(store: Store, policy: str, packet: Packet, *, my_addresses: Sequenc
             list or filter action the store lacks, or one whose filters or action are unknown.
         InvalidInput: a packet field or an entry of ``my_addresses`` that is not valid.
     """
+    return _winner(_candidates(store, policy, packet, my_addresses), ORDERS[0])
+
+
+@dataclass(frozen=True)
+class Order:
+    """One plausible reading of "most specific wins" (A-46): which criteria count first, and which
+    action wins between equally specific filters.
+
+    Attributes:
+        name: how messages name it.
+        weigh: a filter (in the direction it matched) -> a tuple compared lexicographically, greater wins.
+        severity: action -> tie-break rank, greater wins.
+    """
+
+    name: str
+    weigh: Callable[[Filter], tuple]
+    severity: Mapping[Action, int]
+
+
+def _destination_first(item: Filter) -> tuple:
+    source, destination, protocol, source_port, destination_port = weight(item)
+    return destination, source, protocol, destination_port, source_port
+
+
+def _protocol_and_ports_first(item: Filter) -> tuple:
+    source, destination, protocol, source_port, destination_port = weight(item)
+    return protocol, source_port, destination_port, source, destination
+
+
+# Ties the other way round: the least restrictive action wins (permit > negotiate > block).
+LENIENCY = {action: -rank for action, rank in SEVERITY.items()}
+
+# The evaluator's reading first (A-46), then the other plausible ones: every criteria order with
+# either tie-break.
+ORDERS = tuple(
+    Order(f"{name}, {tie}", weigh, severity)
+    for name, weigh in (("source before destination", weight), ("destination before source", _destination_first),
+                        ("protocol and ports before addresses", _protocol_and_ports_first))
+    for tie, severity in (("the most restrictive action winning ties", SEVERITY), ("the least restrictive action winning ties", LENIENCY))
+)
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Another reading of "most specific wins" under which a packet gets another action.
+
+    Attributes:
+        order: the name of that reading (:data:`ORDERS`).
+        verdict: what that reading decides.
+    """
+
+    order: str
+    verdict: Verdict
+
+
+def evaluate_orders(store: Store, policy: str, packet: Packet, *, my_addresses: Sequence[str] = ()) -> tuple[Verdict, tuple[Disagreement, ...]]:
+    """What ``policy`` does with ``packet`` under the evaluator's reading (as :func:`evaluate`), and
+    every other plausible reading (:data:`ORDERS`) under which the action differs. No disagreement
+    means the verdict does not depend on the unconfirmed parts of A-46.
+
+    Raises:
+        as :func:`evaluate`.
+    """
+    candidates = _candidates(store, policy, packet, my_addresses)
+    verdict = _winner(candidates, ORDERS[0])
+    others = ((order, _winner(candidates, order)) for order in ORDERS[1:])
+    return verdict, tuple(Disagreement(order.name, other) for order, other in others if other.action != verdict.action)
+
+
+def order_note(verdict: Verdict, other: Disagreement) -> str:
+    """A sentence saying why ``verdict`` depends on the unconfirmed order: which reading decides
+    otherwise, the two filters whose relative specificity decides, and how to make the policy
+    unambiguous."""
+    def deciding(found: Verdict) -> str:
+        if found.rule is None:
+            return "no filter matches (permitted)"
+        direction = " (through its mirror)" if found.reversed else ""
+        return f"rule {found.rule!r} (filter list {found.filter_list!r}, filter {describe(found.filter)}{direction}) gives {found.action}"
+
+    return (f"under our reading of filter specificity (A-46) {deciding(verdict)}; under the equally plausible reading "
+            f"'{other.order}' {deciding(other.verdict)}. Make the filter that must win at least as specific as the other "
+            "in source and destination address, protocol and ports, so that every reading agrees")
+
+
+def describe(item: Filter | None) -> str:
+    """A filter in one line, as netsh's arguments would name it."""
+    if item is None:
+        return "none"
+    protocol = PROTOCOL_NAMES.get(item.protocol, str(item.protocol)) if item.protocol else "any"
+    ports = f" {item.source_port or 'any'}->{item.destination_port or 'any'}" if item.protocol in PORT_PROTOCOLS else ""
+    return f"{item.source} -> {item.destination} {protocol}{ports}"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A filter of an active rule that matches the packet, in the direction it matched."""
+
+    directed: Filter
+    stored: Filter
+    rule: str
+    filter_list: str
+    action: Action
+    reversed: bool
+    position: int
+
+
+def _candidates(store: Store, policy: str, packet: Packet, my_addresses: Sequence[str]) -> tuple[_Candidate, ...]:
     found = require_policy(store, policy)
     packet = _checked_packet(packet)
     mine = check_addresses(my_addresses)
-    best: tuple | None = None
-    verdict = NO_MATCH
+    candidates = []
     # Rules without a name (A-71) filter traffic like any other.
     for rule in (*found.rules, *(found.unnamed_rules or ())):
         if rule.activate is False:
@@ -286,15 +396,18 @@ def evaluate(store: Store, policy: str, packet: Packet, *, my_addresses: Sequenc
             raise PlanError(f"policy {policy!r}, rule {rule.name!r}: the action of filter action {action.name!r} is not known")
         for position, item in enumerate(filter_list.filters):
             directions = ((False, item), (True, mirror(item))) if item.mirrored else ((False, item),)
-            for is_reversed, directed in directions:
-                if not _matches(directed, packet, mine):
-                    continue
-                # Greater is better: weight, then severity; then forward, lower rule name, lower position.
-                key = (weight(directed), SEVERITY[action.action], not is_reversed, _Reverse(rule.name), -position)
-                if best is None or key > best:
-                    best = key
-                    verdict = Verdict(action.action.value, rule.name, filter_list.name, item, is_reversed)
-    return verdict
+            candidates += [_Candidate(directed, item, rule.name, filter_list.name, action.action, is_reversed, position)
+                           for is_reversed, directed in directions if _matches(directed, packet, mine)]
+    return tuple(candidates)
+
+
+def _winner(candidates: Sequence[_Candidate], order: Order) -> Verdict:
+    if not candidates:
+        return NO_MATCH
+    # Greater is better: weight, then the tie-break; then forward, lower rule name, lower position.
+    best = max(candidates, key=lambda found: (order.weigh(found.directed), order.severity[found.action], not found.reversed,
+                                              _Reverse(found.rule), -found.position))
+    return Verdict(best.action.value, best.rule, best.filter_list, best.stored, best.reversed)
 
 
 @dataclass(frozen=True)
@@ -311,15 +424,22 @@ class _Reverse:
 
 
 __all__ = [
+    "LENIENCY",
     "NO_MATCH",
+    "ORDERS",
     "SEVERITY",
+    "Disagreement",
+    "Order",
     "Packet",
     "Verdict",
     "check_addresses",
+    "describe",
     "endpoint_specificity",
     "evaluate",
+    "evaluate_orders",
     "matches",
     "mirror",
+    "order_note",
     "require_policy",
     "weight",
 ]

@@ -13,11 +13,11 @@ its filter list, which the user reviews like any other change (``--check --diff`
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Mapping
 
 from ._errors import InvalidInput
 from ._names import name_key
+from ._plain import plain_copy
 
 
 def name_unnamed_rules(config: Mapping[str, Any]) -> dict:
@@ -34,7 +34,7 @@ def name_unnamed_rules(config: Mapping[str, Any]) -> dict:
     """
     if not isinstance(config, Mapping):
         raise InvalidInput("_input", config, "expected configuration data (a dict with filter_lists, filter_actions, policies)")
-    named = copy.deepcopy(dict(config))
+    named = plain_copy(config)
     policies = named.get("policies")
     if policies is None:
         return named

@@ -99,7 +99,6 @@ class EmulatedHost:
             ANSIBLE_NOCOLOR="1",
             ANSIBLE_RETRY_FILES_ENABLED="0",
             ANSIBLE_HOST_KEY_CHECKING="0",
-            ANSIBLE_DEPRECATION_WARNINGS="0",
             NETSH_EMU_STATE=str(self.state_file),
             NETSH_EMU_PS_LOG=str(self.log_file),
         )
@@ -165,6 +164,8 @@ class EmulatedHost:
         proc = subprocess.run(command, env=dict(self.env, LOCKDOWN_RECORD_FILE=str(record)), capture_output=True, text=True, timeout=300, check=False)
         tasks = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
         trips = self.round_trips() - trips_before
+        # Deprecation warnings are shown (ansible's default) and none may come from a play of ours.
+        assert "[DEPRECATION WARNING]" not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
         if self.endpoint and not interrupted:
             commands = self.endpoint.round_trips - commands_before
             assert commands == trips, f"{commands} WinRM Command operations but {trips} bootstrap batches\n{self.endpoint.command_lines[-commands:]}"

@@ -83,6 +83,8 @@ def test_evaluates_each_packet_on_redacted_data():
             "source_port": 0, "destination_port": 443, "mirrored": True, "description": "",
         },
         "reversed": False,
+        "order_dependent": False,
+        "order_note": None,
     }
     assert (results[1]["action"], results[1]["rule"], results[1]["filter"]["destination_port"]) == ("block", "All inbound traffic", 0)
     assert (results[2]["action"], results[2]["rule"], results[2]["reversed"]) == ("permit", "Inbound web protocols", True)
@@ -92,7 +94,7 @@ def test_evaluates_each_packet_on_redacted_data():
 def test_unmatched_packet_is_permitted_without_rule():
     results = ipsec_evaluate(_gathered(), policy="Packet Filter", packets=[{"source": "192.0.2.1", "destination": "192.0.2.2", "protocol": 1}])
     assert results == [{"source": "192.0.2.1", "destination": "192.0.2.2", "protocol": 1, "action": "permit", "rule": None,
-                        "filter_list": None, "filter": None, "reversed": False}]
+                        "filter_list": None, "filter": None, "reversed": False, "order_dependent": False, "order_note": None}]
 
 
 def test_a_desired_config_written_by_hand():
@@ -110,6 +112,23 @@ def test_a_desired_config_written_by_hand():
         {"source": "10.0.0.6", "destination": "me", "destination_port": 3389},
     ])
     assert [(r["action"], r["rule"]) for r in results] == [("permit", "Admin"), ("block", "Rest")]
+    assert [r["order_dependent"] for r in results] == [False, False]
+
+
+def test_a_verdict_another_plausible_order_would_change_is_flagged_with_a_note():
+    desired = {
+        "filter_lists": [{"name": "Admin host", "filters": [{"source": "10.0.0.5", "destination": "any", "protocol": "tcp", "destination_port": 5985}]},
+                         {"name": "Office to me", "filters": [{"source": "10.0.0.0/8", "destination": "me"}]}],
+        "filter_actions": [{"name": "Permit", "action": "permit"}, {"name": "Block", "action": "block"}],
+        "policies": [{"name": "Lockdown", "rules": [
+            {"name": "Admin", "filter_list": "Admin host", "filter_action": "Permit"},
+            {"name": "Office", "filter_list": "Office to me", "filter_action": "Block"},
+        ]}],
+    }
+    (result,) = ipsec_evaluate(desired, policy="Lockdown", packets=[{"source": "10.0.0.5", "destination": "me", "destination_port": 5985}])
+    assert (result["action"], result["rule"], result["order_dependent"]) == ("permit", "Admin", True)
+    assert result["order_note"].startswith("under our reading of filter specificity (A-46) rule 'Admin' (filter list 'Admin host'")
+    assert "'destination before source, the most restrictive action winning ties' rule 'Office'" in result["order_note"]
 
 
 def test_registered_by_the_filter_module():
