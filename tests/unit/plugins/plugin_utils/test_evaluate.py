@@ -197,8 +197,29 @@ def test_unknown_policy_is_an_error():
 def test_rule_naming_a_missing_object_is_an_error(missing):
     rule = Rule("Broken", **{"filter_list": "Web", "filter_action": "Permit", "activate": True, missing: "Gone"})
     store = Store.of(filter_lists=[FilterList("Web", "", (WEB_80,))], filter_actions=ACTIONS, policies=[Policy(POLICY, rules=(rule,))])
-    with pytest.raises(PlanError, match="'Gone' does not exist"):
+    with pytest.raises(PlanError) as caught:
         evaluate(store, POLICY, packet("203.0.113.5", "me", "tcp", 1, 80))
+    kind = missing.replace("_", " ")
+    assert str(caught.value) == f"policy 'Packet Filter', rule 'Broken': {kind} 'Gone' does not exist"
+
+
+def test_a_rule_whose_filters_or_action_are_unknown_is_an_error():
+    rule = Rule("Partial", filter_list="Web", filter_action="Permit", activate=True)
+    unknown_filters = Store.of(filter_lists=[FilterList("Web", "", None)], filter_actions=ACTIONS, policies=[Policy(POLICY, rules=(rule,))])
+    with pytest.raises(PlanError) as caught:
+        evaluate(unknown_filters, POLICY, packet("203.0.113.5", "me", "tcp", 1, 80))
+    assert str(caught.value) == "policy 'Packet Filter', rule 'Partial': the filters of filter list 'Web' are not known"
+    unknown_action = Store.of(filter_lists=[FilterList("Web", "", (WEB_80,))], filter_actions=[FilterAction("Permit", None)],
+                              policies=[Policy(POLICY, rules=(rule,))])
+    with pytest.raises(PlanError) as caught:
+        evaluate(unknown_action, POLICY, packet("203.0.113.5", "me", "tcp", 1, 80))
+    assert str(caught.value) == "policy 'Packet Filter', rule 'Partial': the action of filter action 'Permit' is not known"
+
+
+def test_a_packet_built_directly_is_checked_like_a_built_one():
+    with pytest.raises(InvalidInput) as caught:
+        evaluate(SEED_000, POLICY, Packet("203.0.113.5", "me", 0))
+    assert caught.value.field == "protocol"
 
 
 @pytest.mark.parametrize(
@@ -373,3 +394,9 @@ def test_weight_is_monotone_on_the_whole_lattice():
         for high in vectors:
             if low != high and all(a <= b for a, b in zip(low, high)):
                 assert weights[high] > weights[low], (low, high)
+
+
+def test_a_mirrored_filter_matching_both_ways_equally_is_reported_forward():
+    both_ways = flt(source="any", destination="any")  # mirrored by default: its mirror is the same filter
+    verdict = evaluate(make_store(("Everything", [both_ways], "Block")), POLICY, packet("192.0.2.1", "192.0.2.2", "udp", 53, 53))
+    assert verdict == Verdict("block", "Everything", "Everything", both_ways, False)
