@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+from ansible.errors import AnsibleError
+
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._config_file import load_config_file
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, current_store, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assignment_from, store_from_config, with_assignment
@@ -22,6 +25,28 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import out
 class ActionModule(IpsecActionBase):
     module_name = "ipsec_config"
 
+    def task_arguments(self) -> dict:
+        """The task's arguments, with ``config`` read from the file ``src`` names when it is given."""
+        arguments = super().task_arguments()
+        src = arguments.get("src")
+        if src is None:
+            return arguments
+        if not isinstance(src, str) or not src:
+            raise InvalidInput("src", src, "expected the path of a YAML or JSON file on the controller")
+        if arguments.get("config") is not None:
+            raise InvalidInput("src", src, "and config are mutually exclusive: give the configuration in one of them")
+        try:
+            path = self._find_needle("files", src)
+        except AnsibleError:
+            raise InvalidInput("src", src, "was not found (looked for in the role's or play's files/ directory, and as given)") from None
+        return {**arguments, "config": load_config_file(path)}
+
+    def invocation(self, params: dict) -> dict:
+        """The validated arguments; with ``src``, ``config`` is what the file holds and is not repeated."""
+        if params.get("src") is None:
+            return params
+        return {**params, "config": f"(read from src: {len((params['config'] or {}).get('filter_lists') or [])} filter lists)"}
+
     def run_validated(self, params, *, check_mode, diff, runner):
         state, config = params["state"], params["config"]
         if state == "gathered":
@@ -36,10 +61,11 @@ class ActionModule(IpsecActionBase):
         # options, a filter action that replaced would create without an action, a missing owner
         # prefix, objects outside it.
         scope = Scope(params["owner_prefix"])
-        check_scope(store_from_config(config, fill_defaults=state in ("replaced", "overridden")), State(state), scope)
+        given = store_from_config(config, fill_defaults=state in ("replaced", "overridden"))
+        check_scope(given, State(state), scope)
         outcome = converge(
             runner,
-            lambda have: _desired(config, have, state),
+            lambda have: _desired(config, have, state, given),
             state=State(state),
             scope=scope,
             check_mode=check_mode,
@@ -64,11 +90,12 @@ class ActionModule(IpsecActionBase):
             raise InvalidInput("running_config_file", local, f"cannot be read: {error.strerror or error}") from None
 
 
-def _desired(config, have: Store, state: str) -> Store:
+def _desired(config, have: Store, state: str, given: Store) -> Store:
     """The desired store for a converging state: merged leaves out what the config leaves out on
-    objects the host has; replaced and overridden fill the documented defaults."""
+    objects the host has; replaced and overridden fill the documented defaults; deleted names. Every
+    state but merged takes ``given``, the config read as :func:`run_validated` already read it."""
     if state == "merged":
         want = store_from_config(config, fill_defaults=False, existing=have)
     else:
-        want = store_from_config(config, fill_defaults=state != "deleted")
+        want = given
     return want if state == "deleted" else with_assignment(want, have, assigned=assignment_from(config))

@@ -58,6 +58,16 @@ options:
       - Required by O(state=overridden), and by O(state=deleted) without O(config); an empty string counts as
         left out.
     type: str
+  src:
+    description:
+      - A YAML or JSON file on the controller that holds the desired configuration, in the shape of O(config).
+        Use it instead of O(config) for a large configuration (a blocklist of thousands of filters). Read from a
+        file, the configuration does not pass through Ansible's templating and task-argument handling, which
+        costs far more time than the module's own work.
+      - A relative path is looked for in the C(files/) directory of the role or play, then relative to it, as
+        C(ansible.builtin.copy) looks for its C(src). The file is data, never a template.
+      - Mutually exclusive with O(config).
+    type: path
   running_config:
     description:
       - For O(state=parsed), the text to read, in the format O(running_config_format) names.
@@ -229,6 +239,14 @@ EXAMPLES = r"""
   lockdown.ipsec.ipsec_config:
     state: deleted
     owner_prefix: "APS - "
+
+# A generated blocklist of thousands of filters, kept in files/blocklist.yml next to the playbook
+# (filter_lists, filter_actions and policies at its top level, as gathered returns them).
+- name: Apply the country blocklist from a file
+  lockdown.ipsec.ipsec_config:
+    state: replaced
+    owner_prefix: "BL - "
+    src: blocklist.yml
 
 - name: Read the whole store
   lockdown.ipsec.ipsec_config:

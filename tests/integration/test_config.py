@@ -3,6 +3,10 @@ create and modify, state deleted to remove). Every state on its own: test_config
 
 from __future__ import annotations
 
+import json
+
+import yaml
+
 from ipsec_support import EMPTY_STORE, by_name, lifecycle_step, task, unchanged
 
 # Seed 002's shape (every name under "APS - "), small: one service, the deny-all, assigned.
@@ -93,3 +97,32 @@ def test_create_rerun_check_diff_modify_remove(host):
     ])
     assert read_back == dict(EMPTY_STORE, filter_lists=[by_name(modified["after"]["filter_lists"], "APS - HTTP Server")])
     unchanged(host, config({"state": "deleted", "config": CONFIG}))
+
+
+def test_config_from_a_file_applies_like_inline_config_and_is_not_repeated_in_the_result(host):
+    # A relative src is looked for in the play's files/ directory, as copy's src is.
+    files = host.workdir / "files"
+    files.mkdir(exist_ok=True)
+    (files / "aps.yml").write_text(yaml.safe_dump(CONFIG), encoding="utf-8")
+    (files / "aps.json").write_text(json.dumps(CONFIG), encoding="utf-8")
+    created, read_back, played = lifecycle_step(host, config({"state": "merged", "src": "aps.yml"}), CREATE_COMMANDS)
+    assert created["invocation"]["module_args"]["src"] == "aps.yml"
+    assert created["invocation"]["module_args"]["config"] == "(read from src: 2 filter lists)"
+    assert read_back["assigned"] == "APS - AnalogX Public Server"
+    # The same config inline, or as JSON at an absolute path, changes nothing.
+    unchanged(host, config({"state": "replaced", "src": str(files / "aps.json")}))
+    unchanged(host, config({"state": "replaced", "config": CONFIG}))
+
+
+def test_src_refusals_name_the_option_before_the_host(host):
+    (host.workdir / "files").mkdir(exist_ok=True)
+    (host.workdir / "files" / "list.yml").write_text("- not a mapping\n", encoding="utf-8")
+    cases = [
+        ({"src": "missing.yml"}, "src: was not found (looked for in the role's or play's files/ directory, and as given) (got 'missing.yml')"),
+        ({"src": "list.yml", "config": CONFIG}, "src: and config are mutually exclusive: give the configuration in one of them (got 'list.yml')"),
+        ({"src": "list.yml"}, "src: must hold a mapping with filter_lists, filter_actions and policies, not list (got '"),
+    ]
+    for args, message in cases:
+        played = host.play([config({"state": "merged", **args})])
+        assert played.rc != 0 and played.task("config")["msg"].startswith(message), played.task("config")["msg"]
+    assert played.round_trips == 0 and host.round_trips() == 0

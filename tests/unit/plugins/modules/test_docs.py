@@ -49,8 +49,8 @@ EXPECTED_OPTIONS = {
     "ipsec_assign": {"name", "state", "on_failure", "read_from", "accept_domain_policy"},
     "ipsec_info": {"read_from"},
     "ipsec_config": {
-        "config", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "on_failure", "read_from",
-        "accept_domain_policy",
+        "config", "src", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "on_failure",
+        "read_from", "accept_domain_policy",
     },
     "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
 }
