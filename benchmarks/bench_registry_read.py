@@ -17,7 +17,7 @@ path it reports:
   (``decode_snapshot``; or ``read_store`` of the show text and ``decode_snapshot`` of the Group Policy
   key); this is the seam the targets are about;
 * the whole ``read_host`` with the same answer replayed (request built, answer parsed and decoded,
-  and the answer's trace for ``-vvvv`` formatted, which read_host does whether anyone shows it or not);
+  and, only when the runner has a listener (a task at ``-vvvv``), the trace; the benchmark gives none);
 * the emulator's own time to answer (informational; not the collection's).
 
 Targets: registry decode under 0.3 s; registry payload at least 3 times smaller than netsh's.
