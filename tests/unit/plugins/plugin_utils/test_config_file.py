@@ -63,4 +63,4 @@ def test_an_unreadable_or_non_utf8_file_is_refused(tmp_path):
     latin.write_bytes("name: Zürich\n".encode("latin-1"))
     with pytest.raises(InvalidInput) as caught:
         load_config_file(str(latin))
-    assert caught.value.reason == "is not UTF-8 text (at byte offset 7)"
+    assert (caught.value.field, caught.value.value, caught.value.reason) == ("src", str(latin), "is not UTF-8 text (at byte offset 7)")
