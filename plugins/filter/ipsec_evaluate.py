@@ -143,7 +143,7 @@ _value:
     order_dependent:
       description:
         - Whether the action depends on how Windows really orders equally plausible specificity criteria (see the
-          description): true when another plausible reading gives another action.
+          description); true when another plausible reading gives another action.
       type: bool
     order_note:
       description:
