@@ -94,7 +94,7 @@ def _filter(reader: BlobReader, index: int) -> Filter:
         server = _SERVERS.get(special & ~_DESTINATION_BIT) if bool(special & _DESTINATION_BIT) == bool(side) else None
         field = ("Source", "Destination")[side]
         endpoints.append(_endpoint(reader, f"{name} {field}", dns_name, dns_at, addresses[2 * side], addresses[2 * side + 1],
-                                   addresses_at + 8 * side, server, end - 3))
+                                   addresses_at + 8 * side, server))
     try:
         check_text("description", description, allow_empty=True)
         return Filter(
@@ -113,7 +113,7 @@ def _filter(reader: BlobReader, index: int) -> Filter:
 
 
 def _endpoint(reader: BlobReader, field: str, dns_name: str, dns_at: int, address: int, mask: int, at: int,
-              server: Optional[str], special_at: int) -> Endpoint:
+              server: Optional[str]) -> Endpoint:
     """One side of a filter (GPIPSEC.md §6.2 address encodings)."""
     if server is not None:
         if dns_name:

@@ -83,6 +83,9 @@ def test_a_data_length_matching_no_convention() -> None:
     data = bytearray(filter_blob([FilterSpec()]))
     data[16] += 2
     refused(filters(bytes(data)), field="Data-Length", offset=16, reason="Windows 10/11")
+    data = bytearray(nfa_blob([Auth(KERBEROS)]))
+    data[16] += 1
+    refused(lambda: decode_nfa(bytes(data), key=KEY), field="Data-Length", offset=16, reason="(all writers)")
 
 
 @pytest.mark.parametrize("decoder, data, offset", [
@@ -136,6 +139,15 @@ def test_a_v2_filter_block_is_refused() -> None:
     v2 = guid(FILTER_V2_TYPE) + u32(12) + u32(0) + u32(0) + u32(0)
     specs = FilterSpec().encode()
     refused(filters(filter_blob([FilterSpec()], after=v2)), field="Filter-Policy-ID2", offset=24 + len(specs), reason="V2 filter block")
+    # Its type GUID alone (exactly 16 bytes left) is already a V2 block, not bytes left over.
+    refused(filters(filter_blob([FilterSpec()], after=guid(FILTER_V2_TYPE))), field="Filter-Policy-ID2", offset=24 + len(specs),
+            reason="V2 filter block")
+
+
+@pytest.mark.parametrize("after", [b"\x00\x00", b"\x07", bytes(15), bytes(16)], ids=["two-zeros", "non-zero", "15-bytes", "16-not-v2"])
+def test_bytes_left_over_after_the_filters(after: bytes) -> None:
+    specs = FilterSpec().encode()
+    refused(filters(filter_blob([FilterSpec()], after=after)), field="end of blob", offset=24 + len(specs), reason="left over")
 
 
 @pytest.mark.parametrize("spec, field, offset, reason", [
