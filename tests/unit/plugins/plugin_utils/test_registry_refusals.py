@@ -86,6 +86,9 @@ def test_a_data_length_matching_no_convention() -> None:
     data = bytearray(nfa_blob([Auth(KERBEROS)]))
     data[16] += 1
     refused(lambda: decode_nfa(bytes(data), key=KEY), field="Data-Length", offset=16, reason="(all writers)")
+    data = bytearray(negpol_blob([Offer()]))
+    data[16] += 1
+    refused(negpol(bytes(data)), field="Data-Length", offset=16, reason="(all writers)")
 
 
 @pytest.mark.parametrize("decoder, data, offset", [
