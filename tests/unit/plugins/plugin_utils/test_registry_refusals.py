@@ -361,6 +361,17 @@ def test_required_values(value: str) -> None:
     refused(decode(b, keys=keys), key=keys["list"], field=value, offset=None, reason="missing")
 
 
+@pytest.mark.parametrize("role, value", [
+    ("action", "ipsecNegotiationPolicyAction"),
+    ("action", "ipsecNegotiationPolicyType"),
+    ("rule", "ipsecNegotiationPolicyReference"),
+])
+def test_required_values_of_actions_and_rules(role: str, value: str) -> None:
+    b, keys = store()
+    b.drop_value(keys[role], value)
+    refused(decode(b, keys=keys), key=keys[role], field=value, offset=None, reason="missing")
+
+
 def test_unknown_key_names_and_classes() -> None:
     b, keys = store()
     snapshot = b.snapshot()
