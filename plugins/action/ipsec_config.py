@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, backup_path, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._config_file import load_config_file
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, current_store, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._guard import guard_from_option, refuse_lockout
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assignment_from, store_from_config, with_assignment
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import Store
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._running_config import decode_file, parse_running_config
@@ -63,6 +64,11 @@ class ActionModule(IpsecActionBase):
         scope = Scope(params["owner_prefix"])
         given = store_from_config(config, fill_defaults=state in ("replaced", "overridden"))
         check_scope(given, State(state), scope)
+        guard, verdicts = guard_from_option(params["guard"]), []
+
+        def guarding(after: Store) -> None:
+            verdicts[:] = refuse_lockout(after, guard, advice="Permit the guard's packets in the policy that will be assigned.")
+
         outcome = converge(
             runner,
             lambda have: _desired(config, have, state, given),
@@ -72,8 +78,13 @@ class ActionModule(IpsecActionBase):
             on_failure=on_failure(params),
             carried=self.carried,
             accept_domain_policy=params["accept_domain_policy"],
+            guard=None if guard is None else guarding,
+            backup_to=backup_path(params),
         )
-        return outcome_result(outcome, diff=diff)
+        result = outcome_result(outcome, diff=diff)
+        if guard is not None:
+            result["guard"] = [found.to_data() for found in verdicts]
+        return result
 
     def _running_config(self, params) -> str:
         text, path = params["running_config"], params["running_config_file"]

@@ -111,6 +111,31 @@ options:
 """
 
     # The option of every module that can assign a policy.
+    BACKUP = r"""
+options:
+  backup:
+    description:
+      - Export the store to a file on the host before changing it, as the network config modules' C(backup) option
+        does. The export (C(netsh ipsec static exportpolicy)) is the first command of the write batch, so it costs no
+        extra round trip, and it runs only when something changes (never in check mode). If the export fails, no
+        change is made and the task fails saying so.
+      - The file is in the format of the IP Security Policies console and holds the store as it was before the
+        change, without the assignment (an import never assigns). Restore it with M(lockdown.ipsec.ipsec_backup)
+        O(lockdown.ipsec.ipsec_backup#module:state=restored); RV(backup_path) names it.
+    type: bool
+    default: false
+  backup_options:
+    description:
+      - Where O(backup) writes.
+    type: dict
+    suboptions:
+      path:
+        description:
+          - The file on the Windows host. An existing file is overwritten.
+        type: str
+        default: 'C:\Windows\Temp\lockdown-ipsec-backup.ipsec'
+"""
+
     ASSIGNMENT = r"""
 options:
   accept_domain_policy:

@@ -38,6 +38,7 @@ description:
 extends_documentation_fragment:
   - lockdown.ipsec.ipsec
   - lockdown.ipsec.ipsec.write
+  - lockdown.ipsec.ipsec.backup
   - lockdown.ipsec.ipsec.assignment
   - lockdown.ipsec.ipsec.config
   - ansible.builtin.action_common_attributes
@@ -68,6 +69,50 @@ options:
         C(ansible.builtin.copy) looks for its C(src). The file is data, never a template.
       - Mutually exclusive with O(config).
     type: path
+  guard:
+    description:
+      - Packets that must stay permitted, such as the management channel Ansible runs over. They are evaluated
+        against the store as it will be after the change (objects outside O(owner_prefix) included) under the
+        policy that store will assign, offline, as the P(lockdown.ipsec.ipsec_evaluate#filter) filter evaluates
+        them. If any packet would be blocked or negotiated, or is permitted only under one plausible reading of
+        "the most specific filter wins", the task fails before anything is written (in check mode too), naming
+        the packet, the verdict and the deciding rule and filter. RV(guard) shows every verdict.
+      - With no policy assigned after the change the store filters nothing, and every packet passes.
+      - For O(state=merged), O(state=replaced), O(state=overridden) and O(state=deleted).
+    type: dict
+    suboptions:
+      packets:
+        description: The packets; at least one.
+        type: list
+        elements: dict
+        required: true
+        suboptions:
+          source:
+            description: Source address, an IPv4 or IPv6 address or C(me) (the host itself).
+            type: str
+            required: true
+          destination:
+            description: Destination address, an IPv4 or IPv6 address or C(me).
+            type: str
+            default: me
+          protocol:
+            description: C(tcp), C(udp), C(icmp), C(raw) or an IP protocol number 1-255.
+            type: raw
+            default: tcp
+          source_port:
+            description: Source port (0 when it does not matter).
+            type: int
+            default: 0
+          destination_port:
+            description: Destination port (0 when it does not matter).
+            type: int
+            default: 0
+      my_addresses:
+        description:
+          - The host's own IP addresses, which filters naming C(me) cover (as the filter's C(my_addresses)).
+        type: list
+        elements: str
+        default: []
   running_config:
     description:
       - For O(state=parsed), the text to read, in the format O(running_config_format) names.
@@ -265,6 +310,21 @@ EXAMPLES = r"""
   lockdown.ipsec.ipsec_config:
     state: parsed
     running_config: "{{ lookup('ansible.builtin.file', 'show_all.txt') }}"
+
+# Replace the owned objects, exporting the store on the host first, and refuse the change if it would
+# block WinRM over HTTPS from the management subnet's first and last address.
+- name: Apply the blocklist, guarded and backed up
+  lockdown.ipsec.ipsec_config:
+    state: overridden
+    owner_prefix: "BL - "
+    src: blocklist.json
+    backup: true
+    backup_options:
+      path: C:\Windows\Temp\before-blocklist.ipsec
+    guard:
+      packets:
+        - {source: 10.20.0.0, destination_port: 5986}
+        - {source: 10.20.0.255, destination_port: 5986}
 """
 
 RETURN = r"""
@@ -466,6 +526,64 @@ parsed:
         qm_security_methods: []
     policies: []
     assigned: ""
+backup_path:
+  description:
+    - The file on the host the store was exported to before the change (O(backup)).
+  returned: when O(backup) exported the store, that is when something changed and not in check mode
+  type: str
+  sample: 'C:\Windows\Temp\lockdown-ipsec-backup.ipsec'
+guard:
+  description:
+    - One verdict per packet of O(guard), under the policy the store assigns after the change.
+  returned: when O(guard) is given and the plan was made
+  type: list
+  elements: dict
+  contains:
+    source:
+      description: The packet's source address.
+      type: str
+    destination:
+      description: The packet's destination address.
+      type: str
+    protocol:
+      description: The packet's protocol, by name where it has one.
+      type: raw
+    source_port:
+      description: The packet's source port.
+      type: int
+    destination_port:
+      description: The packet's destination port.
+      type: int
+    policy:
+      description: The policy that decides it; null when none will be assigned (the store filters nothing).
+      type: str
+    action:
+      description: C(permit), C(block) or C(negotiate).
+      type: str
+    rule:
+      description: The deciding rule; null when no filter matches.
+      type: str
+    filter_list:
+      description: The deciding rule's filter list.
+      type: str
+    order_dependent:
+      description: Whether another plausible reading of filter specificity decides another action.
+      type: bool
+    safe:
+      description: Permitted under every reading.
+      type: bool
+  sample:
+    - source: 10.20.0.0
+      destination: me
+      protocol: tcp
+      source_port: 0
+      destination_port: 5986
+      policy: BL - Blocklist
+      action: permit
+      rule: BL - Management
+      filter_list: BL - Management
+      order_dependent: false
+      safe: true
 failed_command:
   description:
     - When a netsh command failed, that command and what netsh said. The commands after it did not run.

@@ -24,6 +24,7 @@ from ._carry import Carried
 from ._censor import censored
 from ._engine import ApplyFailed, OnFailure
 from ._errors import LockdownError
+from ._model import check_text
 from ._results import after_write_result, failure_result, interrupted_result
 from ._transport import NetshRunner
 
@@ -163,4 +164,24 @@ def on_failure(params: dict) -> OnFailure:
     return OnFailure(params["on_failure"])
 
 
-__all__ = ["BECOME_REFUSED", "IpsecActionBase", "on_failure"]
+# The default of backup_options.path (the lockdown.ipsec.ipsec.backup fragment), for a task that sets
+# backup without backup_options.
+DEFAULT_BACKUP_PATH = "C:\\Windows\\Temp\\lockdown-ipsec-backup.ipsec"
+
+
+def backup_path(params: dict) -> str | None:
+    """Where ``backup`` exports the store on the host (the ``lockdown.ipsec.ipsec.backup`` fragment), or
+    ``None`` without ``backup``.
+
+    Raises:
+        InvalidInput: ``backup_options.path`` is empty or not a text a netsh argument can carry.
+    """
+    if not params["backup"]:
+        return None
+    path = (params["backup_options"] or {}).get("path")
+    if path is None:
+        path = DEFAULT_BACKUP_PATH
+    return check_text("backup_options.path", path, allow_empty=False)
+
+
+__all__ = ["BECOME_REFUSED", "DEFAULT_BACKUP_PATH", "IpsecActionBase", "backup_path", "on_failure"]

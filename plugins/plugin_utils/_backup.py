@@ -19,7 +19,7 @@ Two kinds of backup (``ipsec_backup``):
 from __future__ import annotations
 
 from ._carry import Carried
-from ._engine import OnFailure, Outcome, apply, converge, current_store, refuse_under_domain_policy
+from ._engine import OnFailure, Outcome, apply, converge, current_store, export_command, refuse_under_domain_policy
 from ._read import gather, read_host
 from ._errors import LockdownError
 from ._model import Policy, Store
@@ -32,10 +32,6 @@ UNPREDICTABLE = (
     "# The store after importing {path} cannot be predicted: a native export cannot be read on the controller.\n"
     "# (A structured backup, controller_file, can: its restore is planned exactly.)\n"
 )
-
-
-def export_command(path: str) -> tuple[str, ...]:
-    return (*CONTEXT, "exportpolicy", f"file={path}")
 
 
 def restore_commands(path: str, assigned: str | None) -> tuple[tuple[str, ...], ...]:

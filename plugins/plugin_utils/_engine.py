@@ -32,7 +32,7 @@ from ._registry_store import DomainPolicy
 from ._read import HostState, ReadFrom, gather, read_host, read_store, refuse_unshowable
 from ._plan import Scope, State, plan, plan_exact
 from ._predict import predict
-from ._render import command_line, render_plan
+from ._render import CONTEXT, command_line, render_plan
 from ._transport import BatchFailed, NetshRunner, raise_for_failure
 
 
@@ -54,6 +54,8 @@ class Outcome:
         commands: one argument vector per change (without ``netsh``).
         warnings: what the task should warn about (shared objects changed under a policy outside the
             owner prefix, see :mod:`._ownership`).
+        backup_path: the file on the host the store was exported to in the write batch, before the
+            changes (``converge``'s ``backup_to``); ``None`` when no export ran.
     """
 
     before: Store
@@ -61,6 +63,7 @@ class Outcome:
     changes: tuple[Change, ...]
     commands: tuple[tuple[str, ...], ...]
     warnings: tuple[str, ...] = ()
+    backup_path: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -220,6 +223,8 @@ def converge(
     on_failure: OnFailure = OnFailure.ROLLBACK,
     carried: Carried | None = None,
     accept_domain_policy: bool = False,
+    guard: Callable[[Store], None] | None = None,
+    backup_to: str | None = None,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -235,9 +240,15 @@ def converge(
             carried forward; otherwise it is dropped before anything is written.
         accept_domain_policy: assign a policy even when Group Policy assigns one that overrides it
             (:func:`refuse_under_domain_policy`).
+        guard: called with the predicted store after the plan, in check mode too, before anything is
+            written; it raises to refuse the change (e.g. :func:`~._guard.refuse_lockout`).
+        backup_to: a file on the host to export the store to (``exportpolicy``) as the first command of
+            the write batch, so a change costs no extra round trip; nothing is exported when nothing
+            changes or in check mode. If the export fails, nothing after it runs.
 
     Raises:
-        LockdownError: from building the want or planning (before any write), or :class:`ApplyFailed`.
+        LockdownError: from building the want, planning or the guard (before any write), the export
+            (nothing changed), or :class:`ApplyFailed`.
     """
     host, dummy = current_state(runner, check_mode=check_mode, carried=carried)
     before = host.store
@@ -249,18 +260,24 @@ def converge(
     warnings = shared_object_warnings(before, changes, scope) + unnamed_rule_warnings(
         before, want, exact=state in (State.REPLACED, State.OVERRIDDEN), overridden=scope if state is State.OVERRIDDEN else None)
     outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), warnings)
+    if guard is not None:
+        guard(outcome.after)
     if check_mode:
         if carried is not None:
             carried.save(replace(host, store=outcome.after))
     elif outcome.changed:
-        apply(runner, outcome, on_failure=on_failure)
+        apply(runner, outcome, on_failure=on_failure, backup_to=backup_to)
+        if backup_to is not None:
+            outcome = replace(outcome, backup_path=backup_to)
     return outcome
 
 
-def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = ()) -> None:
+def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = (), backup_to: str | None = None) -> None:
     """Run the outcome's commands in one stop-on-error round trip, all or nothing.
 
-    ``files`` must open on the host before the first command runs (see :mod:`._bootstrap`).
+    ``files`` must open on the host before the first command runs (see :mod:`._bootstrap`). With
+    ``backup_to``, the batch first exports the store to that file on the host; if the export fails,
+    no change runs and :class:`BackupFailed` says so.
 
     On a failing command the store is read back; with :attr:`OnFailure.ROLLBACK` the commands that
     succeeded are then undone (:meth:`ApplyFailed.roll_back`), with :attr:`OnFailure.STOP` the store
@@ -269,9 +286,17 @@ def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files
 
     Raises:
         ApplyFailed: a command failed.
+        BackupFailed: the export failed; nothing else ran.
         FilesUnreadable: a file of ``files`` cannot be opened; nothing ran.
     """
-    results = runner.run_batch(outcome.commands, stop_on_error=True, files=files)
+    export = () if backup_to is None else (export_command(backup_to),)
+    results = runner.run_batch(export + outcome.commands, stop_on_error=True, files=files)
+    if export:
+        exported, results = results[0], results[1:]
+        if exported.failed:
+            said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
+            raise BackupFailed(f"netsh could not export the IPsec policy store to {backup_to}, so no change was made: "
+                               f"{command_line(export[0])} -> {said}")
     try:
         raise_for_failure(results, requested=outcome.commands)
     except BatchFailed as failure:
@@ -280,6 +305,15 @@ def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files
         if on_failure is OnFailure.ROLLBACK:
             error.roll_back(runner)
         raise error from None
+
+
+class BackupFailed(LockdownError):
+    """The export that opens a write batch failed; no change ran (the batch stops at the first failure)."""
+
+
+def export_command(path: str) -> tuple[str, ...]:
+    """``exportpolicy`` to ``path`` on the host: the store in the IP Security Policies console's format."""
+    return (*CONTEXT, "exportpolicy", f"file={path}")
 
 
 def refuse_under_domain_policy(want: Store, domain_policy: DomainPolicy | None, *, accepted: bool) -> None:
@@ -304,6 +338,6 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
 
 
 __all__ = [
-    "ApplyFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "current_store", "gather", "read_store",
+    "ApplyFailed", "BackupFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "export_command", "current_store", "gather", "read_store",
     "refuse_under_domain_policy", "rendered",
 ]

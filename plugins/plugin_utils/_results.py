@@ -35,6 +35,8 @@ def outcome_result(outcome: Outcome, *, diff: bool) -> dict[str, Any]:
         result["diff"] = store_diff(outcome.before, outcome.after)
     if outcome.warnings:
         result["warnings"] = list(outcome.warnings)
+    if outcome.backup_path is not None:
+        result["backup_path"] = outcome.backup_path
     return result
 
 
