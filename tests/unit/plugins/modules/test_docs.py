@@ -36,7 +36,7 @@ FRAGMENT_FILE = REPO / "plugins" / "doc_fragments" / "ipsec.py"
 COLLECTION = "lockdown.ipsec"
 
 MODULES = tuple(sorted(path.stem for path in MODULES_DIR.glob("ipsec_*.py")))
-CHANGING = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_assign", "ipsec_config")
+CHANGING = ("ipsec_filter_list", "ipsec_filter_action", "ipsec_policy", "ipsec_assign", "ipsec_config", "ipsec_packet_filter")
 
 # The options of each module, as docs/module-options.md and DESIGN.md ("Module surface") give them.
 EXPECTED_OPTIONS = {
@@ -50,7 +50,12 @@ EXPECTED_OPTIONS = {
     "ipsec_info": {"read_from"},
     "ipsec_config": {
         "config", "src", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "on_failure",
-        "read_from", "accept_domain_policy",
+        "read_from", "accept_domain_policy", "backup", "backup_options", "guard",
+    },
+    "ipsec_packet_filter": {
+        "policy_name", "owner_prefix", "server_services", "client_services", "service_sources", "custom_services", "interface_address",
+        "permit_icmp", "default_deny", "assign", "management_port", "management_sources", "guard_ports", "allow_lockout", "backup",
+        "backup_options", "on_failure", "read_from", "accept_domain_policy",
     },
     "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
 }
@@ -61,7 +66,21 @@ DEFAULT_ALLOWED = [
     re.compile(r"(^|\.)filters\[\]\.(source|destination|protocol|source_port|destination_port|mirrored|description)$"),
     re.compile(r"(^|\.)authentication\[\]\.(certmap|exclude_ca_name)$"),
     re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure|read_from|accept_domain_policy|running_config_format)$"),
+    # The backup fragment, and the guard's packets (a packet's fields are all known, unlike a filter's).
+    re.compile(r"^(backup|backup_options\.path)$"),
+    re.compile(r"^guard\.(packets\[\]\.(destination|protocol|source_port|destination_port)|my_addresses)$"),
 ]
+
+# ipsec_packet_filter builds its whole config itself: every option but the port it finds has a default, as the
+# role's defaults give them.
+PACKET_FILTER_DEFAULTS = {
+    "policy_name": "Packet Filter", "owner_prefix": "LD - ", "server_services": [], "client_services": [], "service_sources": {},
+    "custom_services": {}, "interface_address": "me", "permit_icmp": False, "default_deny": "all_inbound", "assign": True,
+    "management_sources": ["any"], "guard_ports": [], "allow_lockout": False,
+}
+
+# Dictionaries keyed by the user's own names (a service), which no suboptions can describe.
+FREE_FORM = {"ipsec_packet_filter": {"service_sources", "custom_services"}}
 
 HEADER = [
     "#!/usr/bin/python",
@@ -218,8 +237,10 @@ def test_every_option_is_fully_described(name):
         assert all(isinstance(line, str) for line in ([doc["description"]] if isinstance(doc["description"], str) else doc["description"])), path
         assert doc.get("type") in ("str", "bool", "int", "list", "dict", "raw", "path"), path
         if doc["type"] == "list":
-            assert doc.get("elements") in ("str", "dict"), path
-        if doc["type"] == "dict" or doc.get("elements") == "dict":
+            assert doc.get("elements") in ("str", "int", "dict"), path
+        if path in FREE_FORM.get(name, ()):
+            assert doc["type"] == "dict" and "suboptions" not in doc, path
+        elif doc["type"] == "dict" or doc.get("elements") == "dict":
             assert doc.get("suboptions"), path
         else:
             assert "suboptions" not in doc, path
@@ -227,7 +248,9 @@ def test_every_option_is_fully_described(name):
             assert isinstance(doc["choices"], list), path
             if "default" in doc:
                 assert doc["default"] in doc["choices"], path
-        if "default" in doc:
+        if "default" in doc and name == "ipsec_packet_filter" and path in PACKET_FILTER_DEFAULTS:
+            assert doc["default"] == PACKET_FILTER_DEFAULTS[path], path
+        elif "default" in doc:
             assert any(pattern.search(path) for pattern in DEFAULT_ALLOWED), f"{path} has a default docs/module-options.md does not give"
             assert not doc.get("required"), path
         assert "no_log" not in doc, f"{path}: validate-modules refuses no_log in documentation (the argspec derivation names secrets)"
@@ -309,7 +332,9 @@ def test_return_values(name):
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
     if name == "ipsec_config":
-        expected |= {"gathered", "rendered", "parsed", "predicted"}
+        expected |= {"gathered", "rendered", "parsed", "predicted", "backup_path", "guard"}
+    if name == "ipsec_packet_filter":
+        expected |= {"policy", "config", "management_port", "guard", "summary", "backup_path"}
     if name == "ipsec_backup":
         expected |= {"assigned", "config", "controller_file"}
     assert set(returns) == expected
