@@ -98,12 +98,14 @@ def test_the_role_and_the_object_modules_in_one_play_are_checked_exactly(host):
     assert host.store_bytes() == snapshot
     applied = host.play([role, extra, info], diff=True)
     assert applied.rc == 0, applied.stdout
-    # The role predicts in a task of its own and applies in another; the module task after it plans
-    # on top of the role's prediction in the check run, and of the role's real change in the real run.
+    # The module task after the role plans on top of the role's prediction in the check run, and of
+    # the role's real change in the real run.
     assert reported(checked, "extra list") == reported(applied, "extra list")
     assert checked.task("info")["config"] == applied.task("info")["config"]
-    role = "lockdown.ipsec.packet_filter : "
-    assert checked.task(role + "Predict whether the policy changes")["after"] == applied.task(role + "Apply the packet filter policy")["after"]
+    role = "lockdown.ipsec.packet_filter : Apply the packet filter policy"
+    assert checked.task(role)["after"] == applied.task(role)["after"]
+    assert checked.task(role)["commands"] == applied.task(role)["commands"] and applied.task(role)["changed"]
+    assert checked.round_trips == 1
 
 
 def test_a_native_restore_ends_the_prediction_and_later_tasks_read_the_host(host):
