@@ -3,24 +3,31 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Benchmark (not a test): locking Windows hosts down over WinRM, the collection against raw netsh tasks.
 
-Two ways to build the same static IPsec policy (N server services, a management rule, the default deny):
+Three ways to build the same static IPsec policy (N server services, a management rule, the default deny):
 
-(a) the collection: the ``lockdown.ipsec.packet_filter`` role with its defaults (guard, prediction,
-    backup on, one ``ipsec_config`` apply), N entries of ``packet_filter_server_services``;
-(b) the way people do it today: a one-shot playbook of ``ansible.builtin.raw`` tasks, first
+(a) the collection: the ``lockdown.ipsec.packet_filter`` role with its defaults (guard and backup on),
+    N entries of ``packet_filter_server_services``;
+(b) the collection without the role: one bare ``lockdown.ipsec.ipsec_config`` task (``state:
+    overridden``, ``owner_prefix``) with the configuration the role builds, inline, its management
+    port templated as ``{{ ansible_port }}`` — what the role costs on the controller over the module;
+(c) the way people do it today: a one-shot playbook of ``ansible.builtin.raw`` tasks, first
     ``netsh ipsec static delete all`` (``failed_when: false``), then one task per netsh command that
-    builds the policy. The command list is taken from the collection itself: the role runs in
-    ``--check`` mode against a fresh emulated host and its prediction task (registered as
-    ``__packet_filter_prediction``) reports the netsh commands it would run; they are rewritten in PowerShell quoting (``name="LD - HTTP Server"``), the
-    management filter's port becomes ``{{ ansible_port }}``.
+    builds the policy.
+
+The commands of (c) and the configuration of (b) are taken from the collection itself: the role runs
+in ``--check`` mode against a fresh emulated host and its task (registered as
+``packet_filter_result``) reports the configuration and the netsh commands it would run; the commands
+are rewritten in PowerShell quoting (``name="LD - HTTP Server"``), the management filter's port
+becomes ``{{ ansible_port }}``.
 
 Both run with the ``ansible-playbook`` next to ``sys.executable`` over ansible-core's ``winrm``
 connection (NTLM with message encryption, HTTP) against fresh emulated Windows hosts
 (``tests/emulator/emulated_winrm``) served from this process, each sleeping ``--latency`` seconds
 before it answers every HTTP request. Measured per approach, on one host and then on ``--hosts``
 hosts in one group with ``--forks``: the first apply on fresh hosts and a re-run on the same hosts,
-as round trips (WinRM Command operations), HTTP requests, wall time and CPU time (of ansible-playbook
-with its forks, and of this process, which serves the emulated hosts). After the first apply and
+as round trips (WinRM Command operations), HTTP requests, wall time and CPU time (of the
+ansible-playbook process tree alone, its forks included, from ``wait4``; and of this process, which
+serves the emulated hosts). After the first apply and
 after the re-run every host's store (``netsh ipsec static show all`` run by the emulator's netsh,
 GUIDs, dates and the management port normalised) must equal that of the first host the collection
 built; the benchmark stops with the difference otherwise.
@@ -144,7 +151,7 @@ class Run:
     operations: Counter  # WS-Management operations by name, plus "http"
     seconds: float
     ansible_cpu: float  # CPU seconds of ansible-playbook and its forks (the controller)
-    hosts_cpu: float  # CPU seconds of this process: the emulated hosts' WinRM, NTLM and netsh work
+    hosts_cpu: float  # CPU seconds of this process and its other children: the emulated hosts' WinRM, NTLM and netsh work
     recap: dict
 
     @property
@@ -178,15 +185,23 @@ def write_playbook(path: Path, plays: list) -> Path:
     return path
 
 
-def run_playbook(playbook: Path, fleet: Fleet, forks: int, *, check: bool = False) -> tuple[float, str]:
-    """Run ``playbook`` against ``fleet``; return the wall time and stdout, or exit loudly if it failed."""
+def run_playbook(playbook: Path, fleet: Fleet, forks: int, *, check: bool = False) -> tuple[float, float, str]:
+    """Run ``playbook`` against ``fleet``; return the wall time, the CPU seconds of the ansible-playbook process tree
+    (``wait4``: the process and every descendant it waited for, its forks; not the emulated hosts' own subprocesses,
+    which are this process's children) and stdout, or exit loudly if it failed."""
     command = [str(ANSIBLE_PLAYBOOK), "-i", str(fleet.inventory), str(playbook)] + (["--check"] if check else [])
-    started = time.perf_counter()
-    proc = subprocess.run(command, env=ansible_env(fleet.workdir, forks), capture_output=True, text=True, timeout=3600, check=False)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        started = time.perf_counter()
+        proc = subprocess.Popen(command, env=ansible_env(fleet.workdir, forks), stdout=stdout, stderr=stderr, text=True)  # pylint: disable=consider-using-with
+        dummy, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        out, err = stdout.read(), stderr.read()
     if proc.returncode != 0:
-        sys.exit(f"FAILED: {' '.join(command)} exited {proc.returncode}\n--- stdout ---\n{proc.stdout}\n--- stderr ---\n{proc.stderr}")
-    return seconds, proc.stdout
+        sys.exit(f"FAILED: {' '.join(command)} exited {proc.returncode}\n--- stdout ---\n{out}\n--- stderr ---\n{err}")
+    return seconds, usage.ru_utime + usage.ru_stime, out
 
 
 def recap_totals(stdout: str) -> dict:
@@ -205,10 +220,11 @@ def cpu_seconds(who: int) -> float:
 
 def measure(label: str, playbook: Path, fleet: Fleet, forks: int) -> Run:
     """Run ``playbook`` once and count what it cost on the hosts."""
-    before, children, own = fleet.operations(), cpu_seconds(resource.RUSAGE_CHILDREN), cpu_seconds(resource.RUSAGE_SELF)
-    seconds, stdout = run_playbook(playbook, fleet, forks)
+    before, own = fleet.operations(), cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN)
+    seconds, ansible_cpu, stdout = run_playbook(playbook, fleet, forks)
     operations = fleet.operations() - before
-    ansible_cpu, hosts_cpu = cpu_seconds(resource.RUSAGE_CHILDREN) - children, cpu_seconds(resource.RUSAGE_SELF) - own
+    # This process's children are ansible-playbook (reaped by wait4) and the hosts' PowerShell/netsh processes.
+    hosts_cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - own - ansible_cpu
     open_shells = sum(host.open_shells for host in fleet.hosts)
     if open_shells:
         sys.exit(f"FAILED: {label} left {open_shells} WinRM shell(s) open")
@@ -224,19 +240,35 @@ def collection_playbook(path: Path, variables: dict) -> Path:
                                   "roles": [{"role": ROLE, "vars": variables}]}])
 
 
-def predicted_commands(workdir: Path, variables: dict, latency: float) -> tuple[list[str], int]:
-    """The netsh commands the role predicts (``--check``) for a fresh host, and that host's WinRM port."""
+def predicted(workdir: Path, variables: dict, latency: float) -> tuple[list[str], dict, int]:
+    """The netsh commands and the configuration the role predicts (``--check``) for a fresh host, and that host's WinRM port."""
     probe = Fleet(workdir / "probe", 1, latency)
     try:
-        out = workdir / "probe" / "commands.json"
+        out = workdir / "probe" / "predicted.json"
         play = {"name": "Predict the lockdown", "hosts": GROUP, "gather_facts": False, "roles": [{"role": ROLE, "vars": variables}],
-                "tasks": [{"name": "Save the predicted commands", "ansible.builtin.copy": {
-                    "content": "{{ __packet_filter_prediction.commands | to_json }}", "dest": str(out)},
+                "tasks": [{"name": "Save the prediction", "ansible.builtin.copy": {
+                    "content": "{{ {'commands': packet_filter_result.commands, 'config': packet_filter_result.config} | to_json }}", "dest": str(out)},
                     "delegate_to": "localhost", "check_mode": False}]}
         run_playbook(write_playbook(workdir / "probe" / "predict.yml", [play]), probe, 1, check=True)
-        return json.loads(out.read_text(encoding="utf-8")), probe.hosts[0].port
+        saved = json.loads(out.read_text(encoding="utf-8"))
+        return saved["commands"], saved["config"], probe.hosts[0].port
     finally:
         probe.stop()
+
+
+def bare_config_playbook(path: Path, config: dict, port: int) -> Path:
+    """(b) One ``ipsec_config`` task with the role's configuration; the management port is templated."""
+    templated = json.loads(json.dumps(config))
+    ports = 0
+    for filter_list in templated["filter_lists"]:
+        for entry in filter_list["filters"]:
+            if filter_list["name"] == "LD - Management" and entry.get("destination_port") == port:
+                entry["destination_port"] = "{{ ansible_port | int }}"
+                ports += 1
+    if not ports:
+        sys.exit("FAILED: no management filter found in the predicted configuration")
+    task = {"name": "Apply the packet filter policy", "lockdown.ipsec.ipsec_config": {"config": templated, "state": "overridden", "owner_prefix": "LD - "}}
+    return write_playbook(path, [{"name": "Lock the servers down with ipsec_config", "hosts": GROUP, "gather_facts": False, "tasks": [task]}])
 
 
 def powershell_argument(argument: str) -> str:
@@ -329,7 +361,7 @@ def print_table(title: str, runs: list[Run], hosts: int, latency: float, breakdo
     for run in runs:
         approach, phase = run.label.split("|")
         print(f"{approach:<17} {phase:<12} {run.round_trips:>11} {run.round_trips / hosts:>8.1f} {run.http:>13} "
-              f"{run.http / max(run.round_trips, 1):>9.1f} {run.seconds:>8.2f} {run.ansible_cpu:>13.1f} {run.hosts_cpu:>11.1f} "
+              f"{run.http / max(run.round_trips, 1):>9.1f} {run.seconds:>8.2f} {run.ansible_cpu:>13.2f} {run.hosts_cpu:>11.1f} "
               f"{run.recap.get('changed', 0):>7}")
     if breakdown:
         print("HTTP requests per round trip, by WS-Management operation (other: requests that carry none, the NTLM handshake of each connection):")
@@ -339,6 +371,10 @@ def print_table(title: str, runs: list[Run], hosts: int, latency: float, breakdo
         print(f"so at {latency * 1000:.0f} ms per HTTP request a round trip waits {http / trips:.1f} x {latency * 1000:.0f} ms = "
               f"{http / trips * latency * 1000:.0f} ms on average, on top of Ansible's own per-task cost")
     by_label = {run.label: run for run in runs}
+    for phase in ("first apply", "re-run"):
+        role, bare = by_label[f"collection|{phase}"], by_label[f"ipsec_config|{phase}"]
+        print(f"role / bare ipsec_config, {phase:<11}: controller CPU {role.ansible_cpu:.2f} s / {bare.ansible_cpu:.2f} s = "
+              f"{role.ansible_cpu / bare.ansible_cpu:.2f}x, round trips {role.round_trips} / {bare.round_trips}")
     for phase in ("first apply", "re-run"):
         ours, theirs = by_label[f"collection|{phase}"], by_label[f"raw netsh tasks|{phase}"]
         print(f"raw / collection, {phase:<11}: round trips {theirs.round_trips / ours.round_trips:6.1f}x, "
@@ -401,22 +437,26 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-winrm-"))
     try:
-        commands, probe_port = predicted_commands(workdir, variables, options.latency)
+        commands, config, probe_port = predicted(workdir, variables, options.latency)
         lines = [raw_command(command, probe_port) for command in commands]
         if not any("{{ ansible_port }}" in line for line in lines):
             sys.exit("FAILED: no management filter found in the predicted commands")
         playbooks = {
             "collection": collection_playbook(workdir / "collection.yml", variables),
+            "ipsec_config": bare_config_playbook(workdir / "ipsec_config.yml", config, probe_port),
             "raw netsh tasks": raw_playbook(workdir / "raw.yml", lines),
         }
         print(f"raw playbook: 1 delete all + {len(lines)} netsh tasks (from the role's --check prediction on a fresh host)")
 
-        runs, filters = scenario(workdir / "single", 1, 1, options.latency, playbooks)
-        print_table(f"single host, forks 1 (policies verified equal: {filters} filters)", runs, 1, options.latency, breakdown=True)
+        single, filters = scenario(workdir / "single", 1, 1, options.latency, playbooks)
+        print_table(f"single host, forks 1 (policies verified equal: {filters} filters)", single, 1, options.latency, breakdown=True)
         if not options.skip_multi:
-            runs, filters = scenario(workdir / "multi", options.hosts, options.forks, options.latency, playbooks)
-            print_table(f"{options.hosts} hosts, forks {options.forks} (policies verified equal on all {2 * options.hosts} hosts: "
-                        f"{filters} filters each)", runs, options.hosts, options.latency, breakdown=False)
+            multi, filters = scenario(workdir / "multi", options.hosts, options.forks, options.latency, playbooks)
+            print_table(f"{options.hosts} hosts, forks {options.forks} (policies verified equal on all {len(playbooks) * options.hosts} hosts: "
+                        f"{filters} filters each)", multi, options.hosts, options.latency, breakdown=False)
+            one, many = (next(run for run in runs if run.label == "collection|re-run") for runs in (single, multi))
+            print(f"\nthe role's re-run: {options.hosts} hosts with forks {options.forks} took {many.seconds:.2f} s wall, "
+                  f"{many.seconds / one.seconds:.2f}x the {one.seconds:.2f} s of one host")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nload average {load()} at the end")
