@@ -22,7 +22,9 @@ description:
   - Before anything is written (in check mode too) a guard evaluates TCP packets from every O(management_sources)
     entry to O(interface_address) on every guard port against the store as it will be, under the policy that will
     be assigned (objects outside the prefix included). A subnet or range is tried at its first, last and one inner
-    address, C(any) at an IPv4 and an IPv6 documentation address. The guard ports are O(management_port), the port
+    address, C(any) at an IPv4 and an IPv6 documentation address, and where a source overlaps a protected subnet or
+    range (a controller on the server's own network, which the mirrored default deny matches in its reverse
+    direction) also at the overlap's first, inner and last address. The guard ports are O(management_port), the port
     of the connection the task really runs over (the connection plugin's own setting, from C(ansible_port),
     C(ansible_winrm_port), C(ansible_psrp_port) or the plugin's default) and O(guard_ports). If any packet would
     be blocked, or is permitted only under one of the plausible readings of "the most specific filter wins", the
@@ -78,8 +80,9 @@ options:
   service_sources:
     description:
       - Service name to the sources allowed to reach its server direction (C(any), hosts, subnets C(a.b.c.d/nn),
-        ranges C(a-b)), as "Permitting only a specific IP" describes. Services not listed allow C(any). Every
-        service named must be in O(server_services), and its list must not be empty.
+        ranges C(a-b)), as "Permitting only a specific IP" describes; DNS names and server types are passed to
+        netsh as they are, C(me) is refused. Services not listed allow C(any). Every service named must be in
+        O(server_services), and its list must not be empty.
     type: dict
     default: {}
   custom_services:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ._errors import InvalidInput
-from ._model import port_number
+from ._model import check_text, port_number
 
 PORT_PROTOCOLS = ("tcp", "udp")
 
@@ -65,15 +65,13 @@ def custom_service(name: str, value: object, field: str) -> Service:
     """
     if not isinstance(value, Mapping):
         raise InvalidInput(field, value, "expected a dictionary with ports (and optionally label and description)")
-    unknown = sorted(str(key) for key in value if key not in _SERVICE_KEYS)
+    unknown = sorted((key for key in value if key not in _SERVICE_KEYS), key=str)
     if unknown:
         raise InvalidInput(f"{field}.{unknown[0]}", value[unknown[0]], "is not a setting of a service: use label, description and ports")
-    label = value.get("label", name.upper())
-    if not isinstance(label, str) or not label.strip():
-        raise InvalidInput(f"{field}.label", label, "expected a non-empty text")
-    description = value.get("description", label)
-    if not isinstance(description, str):
-        raise InvalidInput(f"{field}.description", description, "expected a text")
+    # The label becomes part of object names and the description a filter's description: both must
+    # pass to netsh and read back unchanged (check_text).
+    label = check_text(f"{field}.label", value.get("label", name.upper()), allow_empty=False)
+    description = check_text(f"{field}.description", value.get("description", label), allow_empty=True)
     ports = value.get("ports")
     if not isinstance(ports, list) or not ports:
         raise InvalidInput(f"{field}.ports", ports, "expected a non-empty list of {protocol: tcp or udp, port: 1-65535}")

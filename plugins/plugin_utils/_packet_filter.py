@@ -12,8 +12,10 @@ role, as pure functions: settings in, configuration and guard out.
   denials, each service a ``<prefix><label> Server`` / ``Client`` list and rule.
 * :func:`management_guard` is the packets that must stay permitted: TCP from every management source
   to the protected address on every guard port. A source that is a subnet or a range is tried at its
-  first, last and one inner address, ``any`` at one IPv4 and one IPv6 address; a source the guard
-  cannot evaluate offline (a DNS name, a server type) is refused.
+  first, last and one inner address, ``any`` at one IPv4 and one IPv6 address, and where a source
+  overlaps a protected subnet or range also at the overlap's first, inner and last address; a source
+  the guard cannot evaluate offline (a DNS name, a server type) is refused, and so are sources of
+  which none has the protected address's IP version (the guard would check nothing).
 * :func:`summary` is the short table the role ends with.
 
 No I/O and no Ansible imports here.
@@ -87,6 +89,9 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
     prefix = params["owner_prefix"]
     if not isinstance(prefix, str) or not prefix:
         raise InvalidInput(name("owner_prefix"), prefix, "must not be empty: the role owns exactly the objects whose names start with it")
+    # Every name starts with the prefix, so it must pass to netsh like a name; only trailing spaces,
+    # which the name after it ends, are allowed ("LD - ").
+    check_text(name("owner_prefix"), prefix.rstrip(" "), allow_empty=False)
     policy = check_text(name("policy_name"), params["policy_name"], allow_empty=False)
     policy = check_text(name("policy_name"), policy if policy.startswith(prefix) else prefix + policy, allow_empty=False)
     services = dict(CATALOGUE)
@@ -94,12 +99,14 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
         services[key] = custom_service(key, value, f"{name('custom_services')}.{key}")
     server = _known(params.get("server_services") or (), services, "server_services", name)
     client = _known(params.get("client_services") or (), services, "client_services", name)
+    _distinct_labels(server, services, name)
+    _distinct_labels(client, services, name)
     allow_lockout = bool(params.get("allow_lockout"))
     interface = _interface(params.get("interface_address", "me"), name)
     management_port = _management_port(params.get("management_port"), connection_port, name)
     extra = tuple(_tcp_port(port, f"{name('guard_ports')}[{index}]") for index, port in enumerate(params.get("guard_ports") or ()))
     ports = {management_port, *extra, *((connection_port,) if connection_port else ())}
-    return Settings(
+    settings = Settings(
         policy=policy,
         owner_prefix=prefix,
         services=services,
@@ -115,6 +122,11 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
         guard_ports=tuple(sorted(ports)),
         allow_lockout=allow_lockout,
     )
+    if not allow_lockout and not management_guard(settings).packets:
+        raise InvalidInput(name("management_sources"), list(settings.management_sources),
+                           f"has no source of the IP version of {name('interface_address')} ({interface}), so the guard would "
+                           "check nothing: give the controller's address in that IP version, or any")
+    return settings
 
 
 def _known(names: Sequence[str], services: Mapping[str, Service], option: str, name: Naming) -> tuple[str, ...]:
@@ -123,6 +135,20 @@ def _known(names: Sequence[str], services: Mapping[str, Service], option: str, n
             raise InvalidInput(f"{name(option)}[{index}]", service,
                                f"is not a service of the catalogue ({', '.join(sorted(services))}); add it with {name('custom_services')}")
     return tuple(dict.fromkeys(names))
+
+
+def _distinct_labels(served: Sequence[str], services: Mapping[str, Service], name: Naming) -> None:
+    """Two services of one direction with the same label (Windows compares names ignoring case, A-31)
+    would make one list and rule name; the later one is a custom service, since the catalogue's labels
+    differ."""
+    seen: dict[str, str] = {}
+    for service in served:
+        key = services[service].label.casefold()
+        if key in seen:
+            raise InvalidInput(f"{name('custom_services')}.{service}.label", services[service].label,
+                               f"is the label of {seen[key]} too (ignoring case), and each label names a filter list and a rule: "
+                               "give it a label of its own")
+        seen[key] = service
 
 
 def _service_sources(value: Mapping[str, Any], server: tuple[str, ...], services: Mapping[str, Service],
@@ -138,7 +164,9 @@ def _service_sources(value: Mapping[str, Any], server: tuple[str, ...], services
             raise InvalidInput(field, entries, "expected a non-empty list of sources (any, hosts, subnets or ranges); "
                                                f"to permit nobody, remove the service from {name('server_services')}")
         for index, entry in enumerate(entries):
-            Endpoint.parse(entry, field=f"{field}[{index}]")
+            if Endpoint.parse(entry, field=f"{field}[{index}]").kind is AddressKind.ME:
+                raise InvalidInput(f"{field}[{index}]", entry, "me is the host itself, not a client of its service: give "
+                                                               "the clients' addresses, subnets or ranges, or any")
         sources[service] = tuple(str(entry).strip() for entry in entries)
     return sources
 
@@ -264,8 +292,43 @@ def samples(text: str) -> tuple[str, ...]:
         start, end = (ipaddress.ip_address(part) for part in endpoint.value.split("-"))
         first, last = int(start), int(end)
         network = ipaddress.ip_network(start)
-    make = type(network.network_address)
+    return _spread(network.version, first, last)
+
+
+def _spread(version: int, first: int, last: int) -> tuple[str, ...]:
+    make = ipaddress.IPv4Address if version == 4 else ipaddress.IPv6Address
     return tuple(dict.fromkeys(make(number).compressed for number in (first, first + (last - first) // 2, last)))
+
+
+def _bounds(text: str) -> tuple[tuple[int, int, int], ...]:
+    """``(version, first, last)`` of every address block an endpoint covers: one for an address, subnet
+    or range, both families for ``any``, none for ``me``, a DNS name or a server type."""
+    endpoint = Endpoint.parse(text)
+    if endpoint.kind is AddressKind.ANY:
+        return ((4, 0, 2**32 - 1), (6, 0, 2**128 - 1))
+    if endpoint.kind is AddressKind.IP:
+        network = ipaddress.ip_network(f"{endpoint.value}/{endpoint.prefix}", strict=False)
+        return ((network.version, int(network.network_address), int(network.broadcast_address)),)
+    if endpoint.kind is AddressKind.RANGE:
+        start, end = (ipaddress.ip_address(part) for part in endpoint.value.split("-"))
+        return ((start.version, int(start), int(end)),)
+    return ()
+
+
+def overlap_samples(source: str, interface: str) -> tuple[str, ...]:
+    """Where a management source overlaps the protected subnet or range: the first, one inner and the
+    last address of the overlap. A controller there matches the mirrored default deny in its reverse
+    direction (from the interface's block to any), whose weight against the management permit depends
+    on the order of the criteria (A-46), so the guard must try it; the source's own samples may all lie
+    outside the overlap (``any``, or a wider subnet around it). A single protected address has no
+    overlap to try: the controller is not the host itself."""
+    found: list[str] = []
+    for version, first, last in _bounds(source):
+        for other_version, other_first, other_last in _bounds(interface):
+            low, high = max(first, other_first), min(last, other_last)
+            if version == other_version and low <= high and other_first < other_last:
+                found.extend(_spread(version, low, high))
+    return tuple(dict.fromkeys(found))
 
 
 def _same_family(source: str, destination: str) -> bool:
@@ -281,8 +344,9 @@ def management_guard(settings: Settings) -> Guard:
     destinations = samples(settings.interface)
     packets = tuple(
         Packet.build(source=source, destination=destination, protocol="tcp", source_port=CLIENT_PORT, destination_port=port)
-        for entry in settings.management_sources for source in samples(entry)
-        for destination in destinations if _same_family(source, destination)
+        for entry in settings.management_sources
+        for source in dict.fromkeys(samples(entry) + overlap_samples(entry, settings.interface))
+        for destination in destinations if source != destination and _same_family(source, destination)
         for port in settings.guard_ports
     )
     return Guard(tuple(dict.fromkeys(packets)), tuple(address for address in destinations if address != "me"))
