@@ -22,7 +22,7 @@ from ansible.utils.display import Display
 from ._argspec import module_argument_spec
 from ._carry import Carried
 from ._censor import censored
-from ._engine import ApplyFailed, OnFailure
+from ._engine import ApplyFailed, BackupFailed, OnFailure
 from ._errors import LockdownError
 from ._model import check_text
 from ._results import after_write_result, failure_result, interrupted_result
@@ -126,6 +126,10 @@ class IpsecActionBase(ActionBase):
             )
         except ApplyFailed as error:
             return failure_result(error)
+        except BackupFailed as error:
+            # The batch stopped at its first command, the export: nothing was changed (runner.wrote
+            # only says that a write batch ran).
+            return {"failed": True, "changed": False, "msg": str(error)}
         except BaseException as error:  # pylint: disable=broad-except  # re-raised below unless a write is involved
             if isinstance(error, _NEVER_CAUGHT):
                 raise

@@ -60,16 +60,19 @@ class GuardVerdict:
 
     def explain(self) -> str:
         """The packet and what happens to it, in one clause."""
-        packet = packet_text(self.packet)
+        return f"{packet_text(self.packet)} {self.fate()}"
+
+    def fate(self) -> str:
+        """What happens to the packet and why, without the packet (``is permitted: ...``)."""
         if self.policy is None:
-            return f"{packet} is permitted: no policy will be assigned"
+            return "is permitted: no policy will be assigned"
         if self.disagreement is not None:
-            return f"{packet} depends on an unconfirmed reading of filter specificity: {order_note(self.verdict, self.disagreement)}"
+            return f"depends on an unconfirmed reading of filter specificity: {order_note(self.verdict, self.disagreement)}"
         found = self.verdict
         if found.rule is None:
-            return f"{packet} is permitted: no filter of policy {self.policy!r} matches it"
+            return f"is permitted: no filter of policy {self.policy!r} matches it"
         through = " through its mirror" if found.reversed else ""
-        return (f"{packet} gets action {found.action!r} from rule {found.rule!r} of policy {self.policy!r} "
+        return (f"gets action {found.action!r} from rule {found.rule!r} of policy {self.policy!r} "
                 f"(filter list {found.filter_list!r}, filter {describe(found.filter)}{through})")
 
     def to_data(self) -> dict[str, Any]:
@@ -77,7 +80,7 @@ class GuardVerdict:
         found = self.verdict
         return {
             "source": self.packet.source, "destination": self.packet.destination,
-            "protocol": PROTOCOL_NAMES.get(self.packet.protocol, self.packet.protocol),
+            "protocol": PROTOCOL_NAMES[self.packet.protocol].lower() if self.packet.protocol in PROTOCOL_NAMES else self.packet.protocol,
             "source_port": self.packet.source_port, "destination_port": self.packet.destination_port,
             "policy": self.policy, "action": found.action, "rule": found.rule, "filter_list": found.filter_list,
             "order_dependent": self.disagreement is not None, "safe": self.safe,
@@ -93,7 +96,8 @@ class LockoutRefused(PlanError):
 
 
 def packet_text(packet: Packet) -> str:
-    """``TCP 203.0.113.1:49152 -> me:5985`` (IPv6 addresses in brackets when a port follows)."""
+    """``TCP 203.0.113.1:49152 -> me:5985`` (IPv6 addresses in brackets when a port follows; no port
+    when it is 0, any)."""
     protocol = PROTOCOL_NAMES.get(packet.protocol, str(packet.protocol)).upper()
     if not (packet.source_port or packet.destination_port):
         return f"{protocol} {packet.source} -> {packet.destination}"
@@ -101,6 +105,8 @@ def packet_text(packet: Packet) -> str:
 
 
 def _with_port(address: str, port: int) -> str:
+    if not port:  # any port
+        return address
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
@@ -131,12 +137,29 @@ def refuse_lockout(store: Store, guard: Guard, *, advice: str) -> tuple[GuardVer
             ``advice`` (what the caller's user can change).
     """
     verdicts = check_packets(store, guard)
-    unsafe = [found for found in verdicts if not found.safe]
+    unsafe: dict[str, list[str]] = {}
+    for found in verdicts:
+        if not found.safe:
+            unsafe.setdefault(found.fate(), []).append(packet_text(found.packet))
     if unsafe:
-        reasons = "; ".join(found.explain() for found in unsafe)
+        reasons = "; ".join(f"{_packets(packets)} {fate}" for fate, packets in unsafe.items())
         raise LockoutRefused(f"Refusing the change: it would or could block the management channel: {reasons}. "
                              f"Nothing was changed on the host. {advice}", verdicts)
     return verdicts
+
+
+# Packets named per reason in a refusal; the result's verdicts list them all.
+NAMED_PACKETS = 3
+
+
+def _packets(packets: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``, or ``A, B, C and 4 more packets`` (those with the same fate)."""
+    if len(packets) == 1:
+        return packets[0]
+    shown, rest = list(packets[:NAMED_PACKETS]), len(packets) - NAMED_PACKETS
+    if rest > 0:
+        return f"{', '.join(shown)} and {rest} more packet{'s' if rest > 1 else ''}"
+    return f"{', '.join(shown[:-1])} and {shown[-1]}"
 
 
 def guard_from_option(value: Mapping[str, Any] | None) -> Guard | None:

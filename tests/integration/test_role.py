@@ -121,8 +121,9 @@ def test_guard_refuses_a_lockout_after_one_read(host):
     assert refused.rc != 0
     assert refused.status(APPLY) == "failed"
     message = refused.task(APPLY)["msg"]
-    assert "TCP 203.0.113.1:49152 -> me:5986 gets action 'block' from rule 'LD - All Inbound Traffic'" in message
-    assert "TCP [2001:db8::1]:49152 -> me:5986" in message
+    # Packets with the same fate are named together.
+    assert ("TCP 203.0.113.1:49152 -> me:5986 and TCP [2001:db8::1]:49152 -> me:5986 gets action 'block' from rule "
+            "'LD - All Inbound Traffic'") in message
     assert "Nothing was changed on the host" in message
     assert "packet_filter_management_port" in message and "packet_filter_allow_lockout" in message
     # The guard judged the predicted store: one read, no write.
@@ -138,8 +139,8 @@ def test_guard_refuses_management_sources_that_the_protocol_denial_blocks(host):
                           "packet_filter_guard_ports": [22]})
     assert refused.rc != 0
     message = refused.task(APPLY)["msg"]
-    for address in ("10.0.0.0", "10.127.255.255", "10.255.255.255"):
-        assert f"TCP {address}:49152 -> me:22 gets action 'block' from rule 'LD - All TCP'" in message
+    assert ("TCP 10.0.0.0:49152 -> me:22, TCP 10.127.255.255:49152 -> me:22 and TCP 10.255.255.255:49152 -> me:22 "
+            "gets action 'block' from rule 'LD - All TCP'") in message
     assert host.store_bytes() == b""
 
 
@@ -176,14 +177,24 @@ def test_refusals_name_the_role_variable_before_the_host(host, variables, named,
 
 
 def test_sources_as_ranges_subnets_and_any_in_capitals_are_evaluated(host):
-    played = role(host, {**WEB, "packet_filter_management_sources": ["10.0.0.1-10.0.0.9", "192.0.2.0/30", "ANY"],
-                         "packet_filter_interface_address": "10.1.0.0/24"})
+    sources = ["10.0.0.1-10.0.0.9", "192.0.2.0/30", "10.1.0.7"]
+    port = host.management_port
+    # ANY also covers a controller inside the protected subnet, which the mirrored deny's reverse
+    # direction (10.1.0.0/24 -> any) outweighs under one plausible reading: refused, naming it.
+    refused = role(host, {**WEB, "packet_filter_management_sources": [*sources, "ANY"], "packet_filter_interface_address": "10.1.0.0/24"})
+    assert refused.rc != 0
+    message = refused.task(APPLY)["msg"]
+    assert f"TCP 10.1.0.0:49152 -> 10.1.0.127:{port}, TCP 10.1.0.0:49152 -> 10.1.0.255:{port}, TCP 10.1.0.127:49152 -> 10.1.0.0:{port} " \
+           "and 3 more packets depends on an unconfirmed reading of filter specificity" in message, message
+    assert "203.0.113.1" not in message  # any's own sample is outside the subnet, and safe
+    assert host.store_bytes() == b""
+    # The controller's own address inside the subnet is at least as specific as the deny: safe.
+    played = role(host, {**WEB, "packet_filter_management_sources": sources, "packet_filter_interface_address": "10.1.0.0/24"})
     assert played.rc == 0, played.stdout
     guard = played.task(APPLY)["guard"]
-    port = host.management_port
     assert sorted({(found["source"], found["destination"]) for found in guard}) == sorted(
-        {(source, destination) for source in ("10.0.0.1", "10.0.0.5", "10.0.0.9", "192.0.2.0", "192.0.2.1", "192.0.2.3", "203.0.113.1")
-         for destination in ("10.1.0.0", "10.1.0.127", "10.1.0.255")})
+        {(source, destination) for source in ("10.0.0.1", "10.0.0.5", "10.0.0.9", "192.0.2.0", "192.0.2.1", "192.0.2.3", "10.1.0.7")
+         for destination in ("10.1.0.0", "10.1.0.127", "10.1.0.255") if source != destination})
     assert all(found["safe"] and found["destination_port"] == port for found in guard)
 
 
