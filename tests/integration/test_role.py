@@ -121,9 +121,12 @@ def test_guard_refuses_a_lockout_after_one_read(host):
     assert refused.rc != 0
     assert refused.status(APPLY) == "failed"
     message = refused.task(APPLY)["msg"]
-    # Packets with the same fate are named together.
-    assert ("TCP 203.0.113.1:49152 -> me:5986 and TCP [2001:db8::1]:49152 -> me:5986 gets action 'block' from rule "
-            "'LD - All Inbound Traffic'") in message
+    # Packets with the same fate are named together (over WinRM with the connection's own port, which
+    # the guard also protects and this policy blocks too).
+    blocked = "TCP 203.0.113.1:49152 -> me:5986 and TCP [2001:db8::1]:49152 -> me:5986 " if CONNECTION != "winrm" else (
+        f"TCP 203.0.113.1:49152 -> me:5986, TCP 203.0.113.1:49152 -> me:{host.management_port}, "
+        f"TCP [2001:db8::1]:49152 -> me:5986 and 1 more packet ")
+    assert blocked + "gets action 'block' from rule 'LD - All Inbound Traffic'" in message, message
     assert "Nothing was changed on the host" in message
     assert "packet_filter_management_port" in message and "packet_filter_allow_lockout" in message
     # The guard judged the predicted store: one read, no write.
