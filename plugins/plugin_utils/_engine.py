@@ -338,6 +338,6 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
 
 
 __all__ = [
-    "ApplyFailed", "BackupFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "export_command", "current_store", "gather", "read_store",
-    "refuse_under_domain_policy", "rendered",
+    "ApplyFailed", "BackupFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "current_store", "export_command",
+    "gather", "read_store", "refuse_under_domain_policy", "rendered",
 ]

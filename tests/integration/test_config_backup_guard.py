@@ -212,7 +212,7 @@ def test_a_backup_that_cannot_be_written_fails_the_task_and_changes_nothing(host
 
 
 def test_a_backup_that_cannot_be_written_reports_no_change(host):
-    played, path, _, snapshot = _unwritable_backup(host)
+    played, path, dummy, snapshot = _unwritable_backup(host)
     result = played.task("config")
     assert host.store_bytes() == snapshot  # holds: nothing changed
     assert result["msg"].startswith(f"netsh could not export the IPsec policy store to {path}, so no change was made: ")
@@ -415,11 +415,11 @@ def refused_input(module_host):
     assert seeded.rc == 0, seeded.stdout + seeded.stderr
     snapshot, batches = module_host.store_bytes(), len(module_host.batches())
     tasks = [config_task({"state": "overridden", "owner_prefix": PREFIX, "config": BLOCKING, **options}, name, ignore_errors=True)
-             for name, options, _ in BAD_INPUT]
+             for name, options, dummy in BAD_INPUT]
     return module_host.play(tasks), snapshot, batches
 
 
-@pytest.mark.parametrize(("name", "message"), [(name, message) for name, _, message in BAD_INPUT], ids=[case[0] for case in BAD_INPUT])
+@pytest.mark.parametrize(("name", "message"), [(name, message) for name, dummy, message in BAD_INPUT], ids=[case[0] for case in BAD_INPUT])
 def test_bad_guard_or_backup_input_is_refused_before_the_host(refused_input, module_host, name, message):
     played, snapshot, batches = refused_input
     assert played.status(name) == "failed", played.stdout
@@ -430,4 +430,3 @@ def test_bad_guard_or_backup_input_is_refused_before_the_host(refused_input, mod
     # Not one round trip in the whole play, and the store is as it was.
     assert played.round_trips == 0 and len(module_host.batches()) == batches
     assert module_host.store_bytes() == snapshot
-

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from conftest import CONNECTION, FETCH_NEEDS_POWERSHELL
-from ipsec_support import is_read, read_request, task
+from ipsec_support import is_read, task
 from packet_check import assert_packets, inbound, read_config
 
 ROLE = "lockdown.ipsec.packet_filter"

@@ -106,4 +106,3 @@ class _Unresolved:
 )
 def test_an_unset_port_is_the_transports_default_or_none(transport, port, expected):
     assert connection_port(_Unresolved(transport, port)) == expected
-

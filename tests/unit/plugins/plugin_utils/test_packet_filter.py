@@ -382,8 +382,8 @@ def test_icmp_and_the_default_deny_follow_the_management_list(default_deny, perm
     config = build_config(settings(default_deny=default_deny, permit_icmp=permit_icmp))
     lists, rules = config["filter_lists"], config["policies"][0]["rules"]
     assert [item["name"] for item in lists[:1]] == ["LD - Management"]
-    assert [(item["name"], item["filters"][0]["protocol"]) for item in lists[1:]] == [(name, protocol) for name, protocol, _ in tail]
-    assert [(rule["name"], rule["filter_action"]) for rule in rules[1:]] == [(name, action) for name, _, action in tail]
+    assert [(item["name"], item["filters"][0]["protocol"]) for item in lists[1:]] == [(name, protocol) for name, protocol, dummy in tail]
+    assert [(rule["name"], rule["filter_action"]) for rule in rules[1:]] == [(name, action) for name, dummy, action in tail]
     assert all(len(item["filters"]) == 1 and "destination_port" not in item["filters"][0] for item in lists[1:])
 
 
