@@ -41,6 +41,8 @@ ANY_SAMPLES = ("203.0.113.1", "2001:db8::1")
 # The management port when the connection has none (e.g. `local`): WinRM over HTTP.
 DEFAULT_MANAGEMENT_PORT = 5985
 DEFAULT_DENY = ("all_inbound", "protocols")
+# What `any` covers, per IP version.
+EVERY_ADDRESS = (ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0"))
 
 Naming = Callable[[str], str]
 
@@ -93,7 +95,8 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
     # which the name after it ends, are allowed ("LD - ").
     check_text(name("owner_prefix"), prefix.rstrip(" "), allow_empty=False)
     policy = check_text(name("policy_name"), params["policy_name"], allow_empty=False)
-    policy = check_text(name("policy_name"), policy if policy.startswith(prefix) else prefix + policy, allow_empty=False)
+    # Both parts pass check_text, so the whole name does too.
+    policy = policy if policy.startswith(prefix) else prefix + policy
     services = dict(CATALOGUE)
     for key, value in (params.get("custom_services") or {}).items():
         services[key] = custom_service(key, value, f"{name('custom_services')}.{key}")
@@ -115,7 +118,7 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
         service_sources=_service_sources(params.get("service_sources") or {}, server, services, name),
         interface=interface,
         permit_icmp=bool(params.get("permit_icmp")),
-        default_deny=params.get("default_deny", "all_inbound"),
+        default_deny=_choice(params.get("default_deny", "all_inbound"), DEFAULT_DENY, name("default_deny")),
         assign=bool(params.get("assign", True)),
         management_port=management_port,
         management_sources=_management_sources(params.get("management_sources"), name, guarded=not allow_lockout),
@@ -127,6 +130,12 @@ def read_settings(params: Mapping[str, Any], *, connection_port: int | None, nam
                            f"has no source of the IP version of {name('interface_address')} ({interface}), so the guard would "
                            "check nothing: give the controller's address in that IP version, or any")
     return settings
+
+
+def _choice(value: object, choices: Sequence[str], field: str) -> str:
+    if value not in choices:
+        raise InvalidInput(field, value, f"expected one of {', '.join(choices)}")
+    return str(value)
 
 
 def _known(names: Sequence[str], services: Mapping[str, Service], option: str, name: Naming) -> tuple[str, ...]:
@@ -305,7 +314,7 @@ def _bounds(text: str) -> tuple[tuple[int, int, int], ...]:
     or range, both families for ``any``, none for ``me``, a DNS name or a server type."""
     endpoint = Endpoint.parse(text)
     if endpoint.kind is AddressKind.ANY:
-        return ((4, 0, 2**32 - 1), (6, 0, 2**128 - 1))
+        return tuple((network.version, int(network.network_address), int(network.broadcast_address)) for network in EVERY_ADDRESS)
     if endpoint.kind is AddressKind.IP:
         network = ipaddress.ip_network(f"{endpoint.value}/{endpoint.prefix}", strict=False)
         return ((network.version, int(network.network_address), int(network.broadcast_address)),)

@@ -617,7 +617,7 @@ def test_the_summary_says_when_the_guard_did_not_run():
 def test_me_as_a_service_source_is_refused_at_its_entry(source):
     error = refusal(server_services=["http"], service_sources={"http": ["10.0.0.0/8", source]})
     assert (error.field, error.value) == ("packet_filter_service_sources.http[1]", source)
-    assert error.reason.startswith("me is the host itself, not a client of its service")
+    assert error.reason == "me is the host itself, not a client of its service: give the clients' addresses, subnets or ranges, or any"
 
 
 @pytest.mark.parametrize(
@@ -650,5 +650,36 @@ def test_the_guard_tries_the_overlap_and_never_a_packet_from_the_host_to_itself(
 def test_sources_of_which_none_has_the_interfaces_ip_version_are_refused_unless_lockout_is_allowed():
     error = refusal(interface_address="192.0.2.10", management_sources=["2001:db8::5", "2001:db8::7-2001:db8::9"])
     assert (error.field, error.value) == ("packet_filter_management_sources", ["2001:db8::5", "2001:db8::7-2001:db8::9"])
-    assert error.reason.startswith("has no source of the IP version of packet_filter_interface_address (192.0.2.10)")
+    assert error.reason == ("has no source of the IP version of packet_filter_interface_address (192.0.2.10), so the guard would "
+                            "check nothing: give the controller's address in that IP version, or any")
     assert settings(interface_address="192.0.2.10", management_sources=["2001:db8::5"], allow_lockout=True).management_sources == ("2001:db8::5",)
+
+
+def test_two_served_services_with_one_label_are_refused_at_the_later_ones_label():
+    error = refusal(custom_services={"web": {"label": "http", "ports": [{"protocol": "tcp", "port": 8080}]}}, server_services=["http", "web"])
+    assert (error.field, error.value) == ("packet_filter_custom_services.web.label", "http")
+    assert error.reason == ("is the label of http too (ignoring case), and each label names a filter list and a rule: "
+                            "give it a label of its own")
+    # One label in both directions makes two names (Server, Client): accepted.
+    assert settings(custom_services={"web": {"label": "http", "ports": [{"protocol": "tcp", "port": 8080}]}},
+                    server_services=["http"], client_services=["web"]).client_services == ("web",)
+
+
+@pytest.mark.parametrize("value", ["deny_all", "", None, "ALL_INBOUND"])
+def test_a_default_deny_the_module_does_not_know_is_refused(value):
+    error = refusal(default_deny=value)
+    assert (error.field, error.value, error.reason) == ("packet_filter_default_deny", value, "expected one of all_inbound, protocols")
+
+
+@pytest.mark.parametrize(
+    ("interface", "expected"),
+    [
+        ("0.0.0.0-0.0.0.3", ("0.0.0.0", "0.0.0.1", "0.0.0.3")),
+        ("255.255.255.252-255.255.255.255", ("255.255.255.252", "255.255.255.253", "255.255.255.255")),
+        ("::-::3", ("::", "::1", "::3")),
+        ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffc-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+         ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffc", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffd", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff")),
+    ],
+)
+def test_any_overlaps_the_protected_range_up_to_the_ends_of_the_address_space(interface, expected):
+    assert overlap_samples("any", interface) == expected
