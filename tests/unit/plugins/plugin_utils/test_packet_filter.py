@@ -683,3 +683,12 @@ def test_a_default_deny_the_module_does_not_know_is_refused(value):
 )
 def test_any_overlaps_the_protected_range_up_to_the_ends_of_the_address_space(interface, expected):
     assert overlap_samples("any", interface) == expected
+
+
+@pytest.mark.parametrize("prefix", ["X", "LDX", "LD-"])
+def test_a_prefix_without_trailing_spaces_is_taken_as_it_is(prefix):
+    assert settings(owner_prefix=prefix).policy == f"{prefix}Packet Filter"
+
+
+def test_a_subnet_written_with_host_bits_is_tried_over_its_whole_block():
+    assert samples("10.0.0.5/30") == ("10.0.0.4", "10.0.0.5", "10.0.0.7")
