@@ -129,7 +129,13 @@ def test_a_verdict_that_depends_on_the_order_of_the_criteria_is_not_safe():
     found = check_packets(ambiguous, Guard((tcp("10.0.0.9"),)))[0]
     assert found.disagreement is not None and not found.safe
     assert found.to_data()["order_dependent"] is True
-    assert found.fate().startswith("depends on an unconfirmed reading of filter specificity: under our reading of filter specificity (A-46) ")
+    # Source first, the host /32 outweighs the /8; protocol and ports first, the permit's tcp/5985 wins.
+    assert found.fate() == (
+        "depends on an unconfirmed reading of filter specificity: under our reading of filter specificity (A-46) rule 'B' "
+        "(filter list 'One host', filter 10.0.0.9 -> me any) gives block; under the equally plausible reading 'protocol and "
+        "ports before addresses, the most restrictive action winning ties' rule 'M' (filter list 'Management', filter "
+        "10.0.0.0/8 -> me TCP any->5985) gives permit. Make the filter that must win at least as specific as the other in "
+        "source and destination address, protocol and ports, so that every reading agrees")
     assert found.explain() == f"TCP 10.0.0.9:49152 -> me:5985 {found.fate()}"
 
 
