@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleError
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, backup_path, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import (
+    IpsecActionBase, backup_copy, backup_path, backup_result, on_failure,
+)
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._config_file import load_config_file
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, current_store, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
@@ -65,6 +67,7 @@ class ActionModule(IpsecActionBase):
         given = store_from_config(config, fill_defaults=state in ("replaced", "overridden"))
         check_scope(given, State(state), scope)
         guard, verdicts = guard_from_option(params["guard"]), []
+        copy = backup_copy(params, self._loader)
 
         def guarding(after: Store) -> None:
             verdicts[:] = refuse_lockout(after, guard, advice="Permit the guard's packets in the policy that will be assigned.")
@@ -80,8 +83,9 @@ class ActionModule(IpsecActionBase):
             accept_domain_policy=params["accept_domain_policy"],
             guard=None if guard is None else guarding,
             backup_to=backup_path(params),
+            keep_backup=copy,
         )
-        result = outcome_result(outcome, diff=diff)
+        result = backup_result(outcome_result(outcome, diff=diff), copy)
         if guard is not None:
             result["guard"] = [found.to_data() for found in verdicts]
         return result

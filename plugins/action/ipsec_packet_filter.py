@@ -11,7 +11,9 @@ with the backup export: one round trip when nothing changes or in check mode, tw
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, backup_path, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import (
+    IpsecActionBase, backup_copy, backup_path, backup_result, on_failure,
+)
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._connection_port import connection_port
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._guard import check_packets, refuse_lockout
@@ -28,6 +30,8 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._results import out
 # The role whose variables are this module's options with this prefix (roles/packet_filter).
 ROLE_NAME = "packet_filter"
 ROLE_VARIABLE_PREFIX = "packet_filter_"
+# Options whose role variable is not the prefix and the option's name.
+ROLE_VARIABLES = {"backup_options.path": "packet_filter_backup_path", "backup_options.fetch_to": "packet_filter_backup_fetch_to"}
 
 
 class ActionModule(IpsecActionBase):
@@ -41,6 +45,7 @@ class ActionModule(IpsecActionBase):
         given = store_from_config(config, fill_defaults=True)
         check_scope(given, State.OVERRIDDEN, scope)
         guard, verdicts = management_guard(settings), []
+        copy = backup_copy(params, self._loader, option=name("backup_options.fetch_to"))
 
         def guarding(after: Store) -> None:
             if settings.allow_lockout:
@@ -58,9 +63,10 @@ class ActionModule(IpsecActionBase):
             carried=self.carried,
             accept_domain_policy=params["accept_domain_policy"],
             guard=guarding,
-            backup_to=backup_path(params),
+            backup_to=backup_path(params, option=name("backup_options.path")),
+            keep_backup=copy,
         )
-        result = outcome_result(outcome, diff=diff)
+        result = backup_result(outcome_result(outcome, diff=diff), copy)
         result.update(policy=settings.policy, config=config, management_port=settings.management_port,
                       guard=[found.to_data() for found in verdicts], summary=summary(settings, verdicts))
         return result
@@ -69,5 +75,5 @@ class ActionModule(IpsecActionBase):
         """How messages name an option: as the role's variable when the task is the packet_filter role's."""
         role = getattr(self._task, "_role", None)
         if role is not None and role.get_name().split(".")[-1] == ROLE_NAME:
-            return ROLE_VARIABLE_PREFIX + option
+            return ROLE_VARIABLES.get(option, ROLE_VARIABLE_PREFIX + option)
         return option

@@ -134,6 +134,19 @@ options:
           - The file on the Windows host. An existing file is overwritten.
         type: str
         default: 'C:\Windows\Temp\lockdown-ipsec-backup.ipsec'
+      fetch_to:
+        description:
+          - A file on the controller to copy the export to. The same write batch reads the export back, so the
+            copy costs no extra round trip and needs nothing on the host but the batch itself (no
+            M(ansible.builtin.fetch), no C(ansible.windows)).
+          - A relative path is relative to the playbook, as the C(dest) of M(ansible.builtin.fetch) is.
+            Parent directories are created; the file is written with mode C(0600) (it holds the store's
+            pre-shared keys) and replaced atomically. It is written only when the export runs, that is when
+            something changes and not in check mode; RV(backup_fetched_to) then names it.
+          - If the export cannot be read back or the file cannot be written, the change stands and the task
+            warns; the export is still on the host.
+          - Omitted or empty, nothing is copied.
+        type: path
 """
 
     ASSIGNMENT = r"""

@@ -279,6 +279,12 @@ backup_path:
   returned: when O(backup) exported the store, that is when something changed and not in check mode
   type: str
   sample: 'C:\Windows\Temp\lockdown-ipsec-backup.ipsec'
+backup_fetched_to:
+  description:
+    - The file on the controller the export was copied to (O(backup_options.fetch_to)), read back in the write batch.
+  returned: when the export ran and its copy was written on the controller
+  type: str
+  sample: /srv/backups/web01-ipsec.ipsec
 commands:
   description:
     - The netsh command lines the task ran, or in check mode would run, in order. Each is one Windows command

@@ -23,8 +23,9 @@ from ._argspec import module_argument_spec
 from ._carry import Carried
 from ._censor import censored
 from ._engine import ApplyFailed, BackupFailed, OnFailure
-from ._errors import LockdownError
+from ._errors import InvalidInput, LockdownError
 from ._model import check_text
+from ._private_file import write_private
 from ._results import after_write_result, failure_result, interrupted_result
 from ._transport import NetshRunner
 
@@ -173,19 +174,55 @@ def on_failure(params: dict) -> OnFailure:
 DEFAULT_BACKUP_PATH = "C:\\Windows\\Temp\\lockdown-ipsec-backup.ipsec"
 
 
-def backup_path(params: dict) -> str | None:
+def backup_path(params: dict, *, option: str = "backup_options.path") -> str | None:
     """Where ``backup`` exports the store on the host (the ``lockdown.ipsec.ipsec.backup`` fragment), or
     ``None`` without ``backup``.
 
     Raises:
-        InvalidInput: ``backup_options.path`` is empty or not a text a netsh argument can carry.
+        InvalidInput: ``backup_options.path`` (named ``option``) is empty or not a text a netsh argument can carry.
     """
     if not params["backup"]:
         return None
     path = (params["backup_options"] or {}).get("path")
     if path is None:
         path = DEFAULT_BACKUP_PATH
-    return check_text("backup_options.path", path, allow_empty=False)
+    return check_text(option, path, allow_empty=False)
 
 
-__all__ = ["BECOME_REFUSED", "DEFAULT_BACKUP_PATH", "IpsecActionBase", "backup_path", "on_failure"]
+class BackupCopy:
+    """The ``keep_backup`` of ``_engine.converge`` for ``backup_options.fetch_to``: writes the export it is
+    handed to a file on the controller (``_private_file.write_private``: mode 0600, atomically).
+
+    It never raises: a file that cannot be written becomes a warning (the change it came with has been
+    made, and the export is still on the host). :attr:`written` says whether the copy is on the controller.
+    """
+
+    def __init__(self, path: str, *, option: str = "backup_options.fetch_to") -> None:
+        self.path, self.option, self.written = path, option, False
+
+    def __call__(self, data: bytes) -> str | None:
+        try:
+            write_private(self.path, data, option=self.option)
+        except InvalidInput as error:
+            return f"the backup was made on the host but not copied to the controller: {error}"
+        self.written = True
+        return None
+
+
+def backup_copy(params: dict, loader, *, option: str = "backup_options.fetch_to") -> BackupCopy | None:
+    """The copy on the controller that ``backup_options.fetch_to`` asks for (relative to the playbook, as
+    ``ansible.builtin.fetch``'s ``dest``), or ``None``: no ``backup``, or ``fetch_to`` unset or empty."""
+    if not params["backup"]:
+        return None
+    path = (params["backup_options"] or {}).get("fetch_to")
+    return BackupCopy(loader.path_dwim(path), option=option) if path else None
+
+
+def backup_result(result: dict, copy: BackupCopy | None) -> dict:
+    """``result`` with ``backup_fetched_to`` when ``copy`` wrote the export on the controller."""
+    if copy is not None and copy.written:
+        result["backup_fetched_to"] = copy.path
+    return result
+
+
+__all__ = ["BECOME_REFUSED", "DEFAULT_BACKUP_PATH", "BackupCopy", "IpsecActionBase", "backup_copy", "backup_path", "backup_result", "on_failure"]

@@ -20,8 +20,6 @@ moment it exists, and atomically: a reader never sees half a backup.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any, Mapping
 
 import yaml
@@ -29,6 +27,7 @@ import yaml
 from ._errors import InvalidInput
 from ._model import Store
 from ._present import store_to_data
+from ._private_file import write_private
 
 FORMAT = "lockdown.ipsec.store"
 VERSION = 1
@@ -48,40 +47,14 @@ def backup_text(store: Store, *, host: str) -> str:
 
 
 def write_backup(path: str, text: str, *, check_mode: bool = False) -> bool:
-    """Write ``text`` to ``path`` (parent directories created, mode 0600, atomically); return whether
-    the file changed. A file that already holds ``text`` is left alone (its mode included). In
+    """Write ``text`` to ``path`` as :func:`._private_file.write_private` does (mode 0600, atomically,
+    parent directories created, an identical file left alone); return whether the file changed. In
     ``check_mode`` nothing is written; the answer says whether it would be.
 
     Raises:
         InvalidInput: naming ``controller_file`` and the path, with the operating system's words.
     """
-    data = text.encode("utf-8")
-    try:
-        with open(path, "rb") as handle:
-            if handle.read() == data:
-                return False
-    except FileNotFoundError:
-        pass
-    except OSError as error:
-        raise InvalidInput("controller_file", path, f"cannot be read to compare with the new backup: {error.strerror or error}") from None
-    if check_mode:
-        return True
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        os.makedirs(directory, mode=0o700, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(prefix=".ipsec-backup-", dir=directory)  # mkstemp creates it 0600
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError as error:
-        raise InvalidInput("controller_file", path, f"cannot be written: {error.strerror or error}") from None
-    return True
+    return write_private(path, text.encode("utf-8"), option="controller_file", check_mode=check_mode)
 
 
 def read_backup(path: str) -> Mapping[str, Any]:

@@ -15,7 +15,7 @@ ansible-core's own exec wrapper does; the controller always sends :data:`BATCH_S
 Protocol (see ``docs/assumptions.md`` A-20, A-33, A-34, A-60, A-90, A-91, A-93, A-94, A-99):
 
 * stdin: two lines, base64 of the UTF-8 :data:`BATCH_SCRIPT`, then base64 of UTF-8 JSON
-  ``{"stop_on_error": bool, "files": [str, ...], "commands": [str, ...], "registry": bool}`` where each
+  ``{"stop_on_error": bool, "files": [str, ...], "commands": [str, ...], "read_back": [str, ...], "registry": bool}`` where each
   command is a netsh argument string already quoted with the C-runtime rules (``_quote.join_c``).
 * ``files`` are preconditions checked before anything runs: each is opened for reading and closed again
   (``[IO.File]::OpenRead``, relative to the process's current directory, which the netsh processes
@@ -27,6 +27,11 @@ Protocol (see ``docs/assumptions.md`` A-20, A-33, A-34, A-60, A-90, A-91, A-93, 
   ``ProcessStartInfo.Arguments`` set to that string, so neither PowerShell nor cmd.exe parses it. With
   ``stop_on_error`` the batch stops after the first command whose exit code is not 0 or whose stdout
   contains ``ERR IPsec[`` (netsh's exit code after an IPsec error is unknown, A-21).
+* ``read_back`` are files read after the commands (``[IO.File]::ReadAllBytes``, paths resolved as for
+  ``files``), whether or not the batch stopped early, unless a file of ``files`` failed; each becomes
+  ``{"path": str, "data": base64 of the bytes}`` or ``{"path": str, "error": str}`` with PowerShell's
+  message (A-102). This is how a write batch that opens with ``exportpolicy`` brings the export back to
+  the controller without another round trip.
 * With ``registry``, after the commands, the script reads the keys
   ``HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec\\Policy\\Local`` (its values and every subkey's
   values) and ``...\\IPSec\\GPTIPSECPolicy`` (its values), each ``{"values": [...], "keys": [...]}`` or
@@ -34,7 +39,7 @@ Protocol (see ``docs/assumptions.md`` A-20, A-33, A-34, A-60, A-90, A-91, A-93, 
   str | [str, ...] | base64 of the bytes (Binary) | number}`` (GPIPSEC.md §1.2-§1.6).
 * stdout: anything, then a line ``<<LOCKDOWN-IPSEC-RESULT>>`` immediately followed by base64 of UTF-8
   JSON ``{"codepage": int, "results": [{"rc": int, "stdout": base64 bytes, "stderr": str}, ...],
-  "files": [...], "registry": {"local": ..., "group_policy": ...} | null}``. netsh's stdout travels as raw
+  "files": [...], "read_back": [...], "registry": {"local": ..., "group_policy": ...} | null}``. netsh's stdout travels as raw
   bytes and is decoded on the controller with ``codepage``, the host's OEM code page as .NET reports it
   for the current culture (``(Get-Culture).TextInfo.OEMCodePage``: 437 en-US, 850 western Europe, 866
   ru-RU, 936 zh-CN), assumed to be the one netsh writes in when its stdout is a pipe (A-20); it is read
@@ -46,7 +51,7 @@ Protocol (see ``docs/assumptions.md`` A-20, A-33, A-34, A-60, A-90, A-91, A-93, 
 from __future__ import annotations
 
 STUB_TAG = "lockdown-ipsec-stub-v1"
-BATCH_TAG = "lockdown-ipsec-batch-v3"
+BATCH_TAG = "lockdown-ipsec-batch-v4"
 RESULT_MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 
 # The command line: read stdin's lines, run the first as a script block with the second as its argument.
@@ -70,6 +75,7 @@ BATCH_SCRIPT = "\n".join(
         "$r=@()",
         "$f=@()",
         "$g=$null",
+        "$a=@()",
         "foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error=\"$_\"}}}",
         # No command runs once a file has failed: an empty $f is false, a non-empty one true.
         "foreach($c in $q.commands|?{!$f}){",
@@ -85,6 +91,9 @@ BATCH_SCRIPT = "\n".join(
         "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
         "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
         "}",
+        # Files read back after the commands (e.g. the export a write batch opened with), as base64.
+        "foreach($n in $q.read_back|?{!$f}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
+        "catch{$a+=@{path=$n;error=\"$_\"}}}",
         # A key's values as a list (the leading comma keeps a list of one a list); binary data as base64.
         "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
         "if(\"$t\" -eq 'Binary'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind=\"$t\";data=$d}})}",
@@ -95,6 +104,6 @@ BATCH_SCRIPT = "\n".join(
         "if($q.registry -and !$f){$i='SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec'"
         ";$g=@{local=(K \"$i\\Policy\\Local\" 1);group_policy=(K \"$i\\GPTIPSECPolicy\" 0)}}",
         "'" + RESULT_MARKER + "'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-        "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
+        "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;registry=$g} -Depth 12 -Compress)))",
     )
 )

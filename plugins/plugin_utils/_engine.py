@@ -33,7 +33,7 @@ from ._read import HostState, ReadFrom, gather, read_host, read_store, refuse_un
 from ._plan import Scope, State, plan, plan_exact
 from ._predict import predict
 from ._render import CONTEXT, command_line, render_plan
-from ._transport import BatchFailed, NetshRunner, raise_for_failure
+from ._transport import BatchFailed, BatchRequest, NetshRunner, ReadBack, raise_for_failure
 
 
 class OnFailure(enum.Enum):
@@ -225,6 +225,7 @@ def converge(
     accept_domain_policy: bool = False,
     guard: Callable[[Store], None] | None = None,
     backup_to: str | None = None,
+    keep_backup: Callable[[bytes], str | None] | None = None,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -245,6 +246,8 @@ def converge(
         backup_to: a file on the host to export the store to (``exportpolicy``) as the first command of
             the write batch, so a change costs no extra round trip; nothing is exported when nothing
             changes or in check mode. If the export fails, nothing after it runs.
+        keep_backup: with ``backup_to``, the export is also read back in the same round trip and handed
+            to this (see :func:`apply`); what it returns, and a read back that failed, become warnings.
 
     Raises:
         LockdownError: from building the want, planning or the guard (before any write), the export
@@ -266,18 +269,25 @@ def converge(
         if carried is not None:
             carried.save(replace(host, store=outcome.after))
     elif outcome.changed:
-        apply(runner, outcome, on_failure=on_failure, backup_to=backup_to)
+        notes = apply(runner, outcome, on_failure=on_failure, backup_to=backup_to, keep_backup=keep_backup)
         if backup_to is not None:
-            outcome = replace(outcome, backup_path=backup_to)
+            outcome = replace(outcome, backup_path=backup_to, warnings=outcome.warnings + notes)
     return outcome
 
 
-def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = (), backup_to: str | None = None) -> None:
-    """Run the outcome's commands in one stop-on-error round trip, all or nothing.
+def apply(
+    runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = (), backup_to: str | None = None,
+    keep_backup: Callable[[bytes], str | None] | None = None,
+) -> tuple[str, ...]:
+    """Run the outcome's commands in one stop-on-error round trip, all or nothing; return warnings.
 
     ``files`` must open on the host before the first command runs (see :mod:`._bootstrap`). With
     ``backup_to``, the batch first exports the store to that file on the host; if the export fails,
-    no change runs and :class:`BackupFailed` says so.
+    no change runs and :class:`BackupFailed` says so. With ``keep_backup`` too, the same round trip
+    reads the export back, and once the export is known to have succeeded its bytes go to
+    ``keep_backup`` (before a failed change is handled, so a backup that was made is never dropped).
+    ``keep_backup`` must not raise: it returns a warning, or ``None``. The warnings returned are its
+    warning and, when the export could not be read back (A-102), one saying so; the changes stand.
 
     On a failing command the store is read back; with :attr:`OnFailure.ROLLBACK` the commands that
     succeeded are then undone (:meth:`ApplyFailed.roll_back`), with :attr:`OnFailure.STOP` the store
@@ -290,13 +300,17 @@ def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files
         FilesUnreadable: a file of ``files`` cannot be opened; nothing ran.
     """
     export = () if backup_to is None else (export_command(backup_to),)
-    results = runner.run_batch(export + outcome.commands, stop_on_error=True, files=files)
+    read_back = (backup_to,) if export and keep_backup is not None else ()
+    answer = runner.run(BatchRequest(export + outcome.commands, stop_on_error=True, files=files, read_back=read_back))
+    results, notes = answer.results, ()
     if export:
         exported, results = results[0], results[1:]
         if exported.failed:
             said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
             raise BackupFailed(f"netsh could not export the IPsec policy store to {backup_to}, so no change was made: "
                                f"{command_line(export[0])} -> {said}")
+        if read_back:
+            notes = _kept(answer.read_back[0], keep_backup)
     try:
         raise_for_failure(results, requested=outcome.commands)
     except BatchFailed as failure:
@@ -305,6 +319,16 @@ def apply(runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files
         if on_failure is OnFailure.ROLLBACK:
             error.roll_back(runner)
         raise error from None
+    return notes
+
+
+def _kept(exported: ReadBack, keep_backup: Callable[[bytes], str | None]) -> tuple[str, ...]:
+    """Hand the export read back to ``keep_backup``; the warnings to report."""
+    if exported.data is None:
+        return (f"the store was exported to {exported.path} on the host, but the file could not be read back to the controller: "
+                f"{exported.error or 'no reason given'}. The backup stays on the host only.",)
+    note = keep_backup(exported.data)
+    return (note,) if note else ()
 
 
 class BackupFailed(LockdownError):

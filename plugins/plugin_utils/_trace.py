@@ -70,7 +70,17 @@ def _readable(document: dict, text, blob, local: bool) -> dict:
     if isinstance(registry, dict):
         registry = {name: _key(name, registry.get(name), text, blob) if local or name != "local" else _NOT_READ
                     for name in ("local", "group_policy")}
-    return dict(document, results=results, registry=registry)
+    traced = dict(document, results=results, registry=registry)
+    if "read_back" in document:
+        traced["read_back"] = [_read_back_trace(item) for item in _listed(document["read_back"])]
+    return traced
+
+
+def _read_back_trace(item):
+    """A file read back, its content withheld: an export holds the store, pre-shared keys included."""
+    if not isinstance(item, dict) or not isinstance(item.get("data"), str):
+        return item
+    return dict(item, data=f"(withheld: {len(item['data'])} characters of base64, a file that may hold pre-shared keys)")
 
 
 def _text_of(value, text):

@@ -131,7 +131,8 @@ class BatchRequest:
 
     Each command is netsh's arguments only, e.g. ``("ipsec", "static", "show", "policy", "all")``.
     Any sequences are accepted and stored as tuples. ``files`` are paths on the host that must open
-    for reading before any command runs (see :mod:`._bootstrap`); when one does not, none runs. With
+    for reading before any command runs (see :mod:`._bootstrap`); when one does not, none runs.
+    ``read_back`` are paths on the host whose bytes come back, read after the commands. With
     ``registry`` the host also sends the store's registry keys, read after the commands.
 
     Raises:
@@ -142,6 +143,7 @@ class BatchRequest:
     commands: tuple[tuple[str, ...], ...]
     stop_on_error: bool = field(kw_only=True)
     files: tuple[str, ...] = field(default=(), kw_only=True)
+    read_back: tuple[str, ...] = field(default=(), kw_only=True)
     registry: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
@@ -149,12 +151,13 @@ class BatchRequest:
         object.__setattr__(self, "commands", commands)
         object.__setattr__(self, "stop_on_error", bool(self.stop_on_error))
         object.__setattr__(self, "files", _argv(self.files))
+        object.__setattr__(self, "read_back", _argv(self.read_back))
         object.__setattr__(self, "registry", bool(self.registry))
 
     @property
     def empty(self) -> bool:
         """Nothing to ask the host: no command, no file, no registry read."""
-        return not (self.commands or self.files or self.registry)
+        return not (self.commands or self.files or self.read_back or self.registry)
 
     def command_line(self) -> str:
         """The command to execute on the host: the stub as ``PowerShell ... -EncodedCommand``."""
@@ -162,12 +165,15 @@ class BatchRequest:
 
     def document(self) -> dict:
         """The request as the batch script reads it (JSON), commands quoted with ``join_c``."""
-        return {
+        document = {
             "stop_on_error": self.stop_on_error,
             "files": list(self.files),
             "commands": [join_c(argv) for argv in self.commands],
             "registry": self.registry,
         }
+        if self.read_back:  # absent is null on the host, which reads nothing back
+            document["read_back"] = list(self.read_back)
+        return document
 
     def stdin(self) -> str:
         """Two lines, each ending in CRLF: base64 of the UTF-8 batch script, then base64 of the UTF-8
@@ -178,8 +184,18 @@ class BatchRequest:
 
 
 @dataclass(frozen=True)
+class ReadBack:
+    """One file of a request's ``read_back``: its bytes, or PowerShell's words for why it could not be read."""
+
+    path: str
+    data: bytes | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class BatchAnswer:
-    """What the host answered to one batch: one result per command that ran, and the registry keys
+    """What the host answered to one batch: one result per command that ran, the files read back (one
+    per path of the request's ``read_back``, in its order, unless nothing ran), and the registry keys
     when they were asked for (``registry_payload``, as sent; ``None`` otherwise); ``codepage`` is the
     host's OEM code page."""
 
@@ -188,6 +204,7 @@ class BatchAnswer:
     codepage: int
     document: dict = field(default_factory=dict, compare=False, repr=False)
     """The answer's JSON as it came, for tracing (``_trace``); it may hold secrets."""
+    read_back: tuple[ReadBack, ...] = ()
 
     def registry_snapshot(self, *, local: bool = True) -> RegistrySnapshot:
         """The registry keys of the answer (an empty snapshot when none were sent). Read by the caller,
@@ -358,7 +375,10 @@ def parse_answer(request: BatchRequest, rc: int, stdout: str, stderr: str) -> Ba
         raise TransportError("the netsh batch sent registry keys it was not asked for")
     if request.registry and document["registry"] is None:
         raise TransportError("the netsh batch sent no registry keys although they were asked for")
-    return BatchAnswer(results, document["registry"] if request.registry else None, document["codepage"], document)
+    # The script always answers 'read_back' (an empty list when nothing was asked); an answer to a request
+    # without one may leave it out, but never sends a file nobody asked for.
+    read_back = _read_back(document.get("read_back", [] if not request.read_back else None), request.read_back)
+    return BatchAnswer(results, document["registry"] if request.registry else None, document["codepage"], document, read_back)
 
 
 def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[Sequence[str]]) -> None:
@@ -428,6 +448,37 @@ def _file_failures(raw: object, requested: tuple[str, ...]) -> list[tuple[str, s
             raise TransportError(f"the netsh batch reported a file it was not asked about: {_clip(item)}")
         failures.append((path, message or ""))
     return failures
+
+
+def _read_back(raw: object, requested: tuple[str, ...]) -> tuple[ReadBack, ...]:
+    """The ``read_back`` of the answer, one per requested path in order; a lone object is a list of one (A-34).
+
+    Raises:
+        TransportError: not a list; an item of another shape, for a path not requested or out of order;
+            data that is not base64; fewer items than paths requested.
+    """
+    if isinstance(raw, dict):
+        raw = [raw]
+    if raw is None:
+        raise TransportError("the result of the netsh batch lacks 'read_back' although files were to be read back")
+    if not isinstance(raw, list):
+        raise TransportError(f"'read_back' of the netsh batch is not a list: {_clip(raw)}")
+    if len(raw) != len(requested):
+        raise TransportError(f"the netsh batch read back {len(raw)} files, not the {len(requested)} asked for: {_clip(raw)}")
+    files = []
+    for path, item in zip(requested, raw):
+        if not isinstance(item, dict) or item.get("path") != path or set(item) not in ({"path", "data"}, {"path", "error"}):
+            raise TransportError(f"the netsh batch read back a file other than {path!r}: {_clip(item)}")
+        if "error" in item:
+            if not isinstance(item["error"], str):
+                raise TransportError(f"the netsh batch's error for {path!r} is not text: {_clip(item)}")
+            files.append(ReadBack(path, None, item["error"]))
+            continue
+        try:
+            files.append(ReadBack(path, base64.b64decode(item["data"], validate=True)))
+        except (TypeError, ValueError):
+            raise TransportError(f"the netsh batch read back {path!r} as something other than base64: {_clip(item)}") from None
+    return tuple(files)
 
 
 def codec_of(codepage: object) -> str:

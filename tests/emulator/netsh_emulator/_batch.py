@@ -1,4 +1,4 @@
-"""What the collection's stub does with stdin: run the batch script v3 with the request of line 2.
+"""What the collection's stub does with stdin: run the batch script v4 with the request of line 2.
 
 Contract::
 
@@ -7,26 +7,29 @@ Contract::
 raising :class:`~._clixml.ScriptRejected` for a terminating error (the caller reports it as CLIXML, rc 1)
 and :class:`~._faults.RunAborted` when the run is cut off (``NETSH_EMU_HANG_AT``, the WinRM host's kill
 switch). The protocol is the module docstring of the collection's ``_bootstrap.py`` (lockdown-ipsec-stub-v1
-and lockdown-ipsec-batch-v3); the emulator only checks the scripts' text by hash and does here what they do:
+and lockdown-ipsec-batch-v4); the emulator only checks the scripts' text by hash and does here what they do:
 
 1. stdin is read as lines, as ``$l=@($input)`` does (CRLF, LF or CR; no empty line after a trailing
    newline). There must be exactly two (emulator strictness: the stub would ignore more): line 1 is base64
    of the UTF-8 batch script, which must be :data:`BATCH_TAG` with :data:`BATCH_SHA256`, and line 2 base64
-   of the UTF-8 JSON request ``{"stop_on_error", "files", "commands", "registry"}``. ``files`` or
-   ``commands`` missing or null is ``[]`` (``foreach`` over ``$null``), ``registry`` missing or null is
-   false; a ``files`` or ``commands`` that is not a list of strings, or a ``registry`` that is not a boolean,
+   of the UTF-8 JSON request ``{"stop_on_error", "files", "commands", "read_back", "registry"}``. ``files``,
+   ``commands`` or ``read_back`` missing or null is ``[]`` (``foreach`` over ``$null``), ``registry`` missing
+   or null is false; one of the lists that is not a list of strings, or a ``registry`` that is not a boolean,
    is refused (emulator strictness: PowerShell would iterate a lone string or test any value's truth).
 2. The knobs are checked (``_locale`` settings, ``_registry_read.registry_source``): a bad one is a
-   terminating error before anything runs. The round trip is logged (``NETSH_EMU_PS_LOG``).
+   terminating error before anything runs. The round trip is logged (``NETSH_EMU_PS_LOG``; ``read_back``
+   only when it is not empty).
 3. Each of ``files`` is opened for reading and closed again (``_open_read``); each failure is
    ``{"path", "error"}``. When one failed, no command runs and ``registry`` is null.
 4. Otherwise every command is split with the MSVCRT rules and run as one netsh process; with
    ``stop_on_error`` the batch stops after the first result with rc != 0 or ``ERR IPsec[`` in its stdout.
-5. With ``registry`` (and no failed file) the registry is read after the commands (``_registry_read``).
-6. stdout: ``NETSH_EMU_PS_NOISE`` + CRLF when set, then ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON
-   ``{"codepage", "results", "files", "registry"}``) + CRLF; rc 0. The JSON is compact with ``< > & '``
+5. Unless a file failed, each of ``read_back`` is read whole after the commands, whether or not they
+   stopped early (``_open_read.read_all_bytes``): ``{"path", "data": base64}`` or ``{"path", "error"}``.
+6. With ``registry`` (and no failed file) the registry is read after the commands (``_registry_read``).
+7. stdout: ``NETSH_EMU_PS_NOISE`` + CRLF when set, then ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON
+   ``{"codepage", "results", "files", "read_back", "registry"}``) + CRLF; rc 0. The JSON is compact with ``< > & '``
    escaped as ``\\u00XX``, as PowerShell 5.1's ``ConvertTo-Json`` writes it. With
-   ``NETSH_EMU_PS_UNWRAP_SINGLE`` a one-element ``results`` or ``files`` array is written as its element
+   ``NETSH_EMU_PS_UNWRAP_SINGLE`` a one-element ``results``, ``files`` or ``read_back`` array is written as its element
    (PowerShell 5.1's quirk, A-34); the registry's arrays are never unwrapped (the script keeps them arrays).
 """
 
@@ -45,14 +48,14 @@ from ._clixml import ScriptRejected
 from ._crt import split_c
 from ._locale import ConfigError, Settings, settings_from_env
 from ._netsh import run_netsh_or_abort
-from ._open_read import open_read_error
+from ._open_read import open_read_error, read_all_bytes
 from ._registry_read import RegistryReadError, RegistrySource, read_registry, registry_source
 
-BATCH_TAG = "# lockdown-ipsec-batch-v3"
+BATCH_TAG = "# lockdown-ipsec-batch-v4"
 # sha256 of the collection's batch script (UTF-8, lines joined with "\n", no trailing newline). Pinned on
 # purpose: the emulator must notice any change. Update it when the collection changes the script, and the
 # copy BATCH in tests/emu_support.py with it; a change of protocol also bumps the tag.
-BATCH_SHA256 = "183ebe19c5e4a4ed2ece8af00047f520dfd7d242e92c18c83c9677c8176f93fd"
+BATCH_SHA256 = "f6ee2af1dd95b4c0248ea094e5baaf92201cecb4f0de9da7045fe9f0e8a7c2ec"
 RESULT_MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 
 
@@ -61,6 +64,7 @@ class Request:
     stop_on_error: bool
     files: list[str]
     commands: list[str]
+    read_back: list[str]
     registry: bool
 
 
@@ -118,7 +122,7 @@ def _request(line: str) -> Request:
     if registry is not None and not isinstance(registry, bool):
         raise ScriptRejected("The request's registry must be true or false.")
     return Request(bool(request.get("stop_on_error")), _string_list(request, "files"), _string_list(request, "commands"),
-                   bool(registry))
+                   _string_list(request, "read_back"), bool(registry))
 
 
 def _unreadable_files(files: list[str]) -> list[dict]:
@@ -129,6 +133,15 @@ def _unreadable_files(files: list[str]) -> list[dict]:
         if error is not None:
             failures.append({"path": path, "error": error})
     return failures
+
+
+def _read_back(paths: list[str]) -> list[dict]:
+    """The batch's ``$a``: each file's bytes as base64, or ``"$_"`` of the exception that stopped the read."""
+    answers = []
+    for path in paths:
+        data, error = read_all_bytes(path)
+        answers.append({"path": path, "error": error} if error is not None else {"path": path, "data": base64.b64encode(data).decode("ascii")})
+    return answers
 
 
 def _run_commands(commands: list[str], stop_on_error: bool, env: Mapping[str, str],
@@ -163,8 +176,11 @@ def _log_round_trip(env: Mapping[str, str], request: Request) -> None:
     log = env.get("NETSH_EMU_PS_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"commands": request.commands, "stop_on_error": request.stop_on_error,
-                                     "files": request.files, "registry": request.registry}) + "\n")
+            logged = {"commands": request.commands, "stop_on_error": request.stop_on_error, "files": request.files,
+                      "registry": request.registry}
+            if request.read_back:
+                logged["read_back"] = request.read_back
+            handle.write(json.dumps(logged) + "\n")
 
 
 def _knobs(env: Mapping[str, str]) -> tuple[Settings, RegistrySource]:
@@ -195,9 +211,10 @@ def run_stub_input(stdin: bytes, env: Mapping[str, str], abort: threading.Event 
     _log_round_trip(env, request)
     failures = _unreadable_files(request.files)
     results = [] if failures else _run_commands(request.commands, request.stop_on_error, env, abort)
+    read_back = [] if failures else _read_back(request.read_back)
     registry = _registry(source, env) if request.registry and not failures else None
     document = {"codepage": settings.codepage, "results": _json_array(env, results),
-                "files": _json_array(env, failures), "registry": registry}
+                "files": _json_array(env, failures), "read_back": _json_array(env, read_back), "registry": registry}
     body = base64.b64encode(_ps_json(document)).decode("ascii")
     noise = env.get("NETSH_EMU_PS_NOISE")
     prefix = (noise.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n") if noise else ""

@@ -1,13 +1,16 @@
-"""The bootstrap's file precondition: what ``[IO.File]::OpenRead($n).Dispose()`` reports for a path.
+"""The bootstrap's file access: what ``[IO.File]::OpenRead($n).Dispose()`` (the file precondition) and
+``[IO.File]::ReadAllBytes($n)`` (the read back) report for a path.
 
 Contract::
 
     open_read_error(path) -> None | str
+    read_all_bytes(path) -> (bytes, None) | (None, str)
 
 None when the file opens for reading (it is closed again at once); otherwise the text of ``"$_"``
 in the bootstrap's ``catch``: the error record as a string, which is its exception's message.
 PowerShell wraps an exception thrown by a .NET method in a ``MethodInvocationException`` whose
-message is ``Exception calling "OpenRead" with "1" argument(s): "<the .NET message>"``.
+message is ``Exception calling "OpenRead" with "1" argument(s): "<the .NET message>"`` (``"ReadAllBytes"``
+for the read back).
 
 The path is opened as given, so a relative path resolves against the current directory of the
 process (.NET resolves it against ``Environment.CurrentDirectory``, the process's, not PowerShell's
@@ -46,16 +49,24 @@ _PATH_TOO_LONG = ("The specified path, file name, or both are too long. The full
 
 def open_read_error(path: str) -> str | None:
     """``"$_"`` after ``[IO.File]::OpenRead(path)`` failed, or None when it opened."""
+    data, error = _read(path, "OpenRead")
+    return error
+
+
+def read_all_bytes(path: str) -> tuple[bytes, None] | tuple[None, str]:
+    """``[IO.File]::ReadAllBytes(path)``: the bytes, or ``"$_"`` of the exception it threw."""
+    return _read(path, "ReadAllBytes")
+
+
+def _read(path: str, method: str) -> tuple[bytes, None] | tuple[None, str]:
     message = _argument_error(path)
     if message is None:
         try:
-            with open(path, "rb"):
-                pass
+            with open(path, "rb") as handle:
+                return handle.read(), None
         except OSError as exc:
             message = io_error_message(path, exc)
-    if message is None:
-        return None
-    return f'Exception calling "OpenRead" with "1" argument(s): "{message}"'
+    return None, f'Exception calling "{method}" with "1" argument(s): "{message}"'
 
 
 def _argument_error(path: str) -> str | None:

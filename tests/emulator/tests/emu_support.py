@@ -40,7 +40,7 @@ STUB = "\n".join([
     "exit 0",
 ])
 BATCH = "\n".join([
-    "# lockdown-ipsec-batch-v3",
+    "# lockdown-ipsec-batch-v4",
     "param($w)",
     "$ErrorActionPreference='Stop'",
     "$u=[Text.Encoding]::UTF8",
@@ -48,6 +48,7 @@ BATCH = "\n".join([
     "$r=@()",
     "$f=@()",
     "$g=$null",
+    "$a=@()",
     'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
     "foreach($c in $q.commands|?{!$f}){",
     '$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName='
@@ -62,6 +63,8 @@ BATCH = "\n".join([
     "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     "}",
+    "foreach($n in $q.read_back|?{!$f}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
+    'catch{$a+=@{path=$n;error="$_"}}}',
     "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
     'if("$t" -eq \'Binary\'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
     "function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
@@ -70,7 +73,7 @@ BATCH = "\n".join([
     "if($q.registry -and !$f){$i='SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec'"
     ';$g=@{local=(K "$i\\Policy\\Local" 1);group_policy=(K "$i\\GPTIPSECPolicy" 0)}}',
     "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
+    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;registry=$g} -Depth 12 -Compress)))",
 ])
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 # The collection's stub as -EncodedCommand, and the argv after "PowerShell" that carries it.
@@ -85,10 +88,13 @@ def stdin_lines(*lines: str | bytes) -> bytes:
     return b"".join(base64.b64encode(line) + b"\r\n" for line in encoded)
 
 
-def bootstrap_payload(commands: list[list[str]], stop_on_error: bool, files: list[str] | tuple = (), registry: bool = False) -> bytes:
-    """The stub's stdin: the batch script, then the JSON request."""
-    return encode_request({"stop_on_error": stop_on_error, "files": list(files), "commands": [join_c(argv) for argv in commands],
-                           "registry": registry})
+def bootstrap_payload(commands: list[list[str]], stop_on_error: bool, files: list[str] | tuple = (), registry: bool = False,
+                      read_back: list[str] | tuple = ()) -> bytes:
+    """The stub's stdin: the batch script, then the JSON request (``read_back`` only when given)."""
+    request = {"stop_on_error": stop_on_error, "files": list(files), "commands": [join_c(argv) for argv in commands], "registry": registry}
+    if read_back:
+        request["read_back"] = list(read_back)
+    return encode_request(request)
 
 
 def encode_request(request: object, script: str = BATCH) -> bytes:

@@ -3,6 +3,7 @@ cannot be opened stops the whole batch (``_open_read``, ``_bootstrap_emulation``
 
 from __future__ import annotations
 
+import base64
 import errno
 import json
 import os
@@ -47,7 +48,7 @@ def test_one_unreadable_file_runs_no_command(subprocess_env, emu, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
     doc = _bootstrap(env, bootstrap_payload([ADD_P, ["ipsec", "static", "show", "store"]], False, files=files))
-    assert doc == {"codepage": 437, "results": [], "registry": None, "files": [
+    assert doc == {"codepage": 437, "results": [], "read_back": [], "registry": None, "files": [
         {"path": files[1], "error": _open_failed(f"Could not find file '{files[1]}'.")},
         {"path": files[2], "error": _open_failed(f"Access to the path '{files[2]}' is denied.")},
         {"path": files[3], "error": _open_failed(f"Could not find a part of the path '{files[3]}'.")},
@@ -139,6 +140,57 @@ def test_files_over_winrm(winrm_host, tmp_path):
     stdout, stderr, rc = proto.get_command_output(shell_id, command_id)
     proto.close_shell(shell_id)
     assert (rc, stderr) == (0, b"")
-    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "registry": None, "files": [
+    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "read_back": [], "registry": None, "files": [
         {"path": missing, "error": _open_failed(f"Could not find file '{missing}'.")}]}
     assert not winrm_host.state_file.exists()
+
+
+def _read_failed(message: str) -> str:
+    """What ``"$_"`` says after ``[IO.File]::ReadAllBytes`` threw *message*."""
+    return f'Exception calling "ReadAllBytes" with "1" argument(s): "{message}"'
+
+
+def test_read_back_returns_the_export_written_by_the_batch(subprocess_env, tmp_path):
+    export = tmp_path / "export.ipsec"
+    export.write_bytes(b"stale")  # overwritten by the export, and read after it
+    log = tmp_path / "round-trips.jsonl"
+    env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
+    export_policy = ["ipsec", "static", "exportpolicy", f"file={export}"]
+    doc = _bootstrap(env, bootstrap_payload([ADD_P, export_policy], True, read_back=[str(export), "missing.ipsec"]), cwd=tmp_path)
+    assert [result["rc"] for result in doc["results"]] == [0, 0]
+    assert doc["read_back"] == [
+        {"path": str(export), "data": base64.b64encode(export.read_bytes()).decode("ascii")},
+        {"path": "missing.ipsec", "error": _read_failed(f"Could not find file '{tmp_path / 'missing.ipsec'}'.")},
+    ]
+    assert b'"P"' in export.read_bytes()  # the export holds the policy added before it
+    assert json.loads(log.read_text(encoding="utf-8"))["read_back"] == [str(export), "missing.ipsec"]
+
+
+def test_read_back_runs_after_a_batch_that_stopped_but_not_after_a_failed_file(subprocess_env, tmp_path):
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(bytes(range(256)))
+    failing = ["ipsec", "static", "delete", "policy", "name=Nope"]
+    doc = _bootstrap(subprocess_env, bootstrap_payload([failing, ADD_P], True, read_back=[str(kept)]))
+    assert len(doc["results"]) == 1 and doc["read_back"] == [{"path": str(kept), "data": base64.b64encode(bytes(range(256))).decode("ascii")}]
+    doc = _bootstrap(subprocess_env, bootstrap_payload([ADD_P], True, files=[str(tmp_path / "absent")], read_back=[str(kept)]))
+    assert doc["results"] == [] and doc["read_back"] == []
+
+
+def test_read_back_of_one_file_unwrapped_like_powershell_51(subprocess_env, tmp_path):
+    kept = tmp_path / "kept.bin"
+    kept.write_bytes(b"x")
+    env = dict(subprocess_env, NETSH_EMU_PS_UNWRAP_SINGLE="1")
+    doc = _bootstrap(env, bootstrap_payload([], False, read_back=[str(kept)]))
+    assert doc["read_back"] == {"path": str(kept), "data": "eA=="}
+
+
+@pytest.mark.parametrize("path, message", [("", "Empty path name is not legal."), ("a|b", "Illegal characters in path.")])
+def test_read_back_argument_errors(subprocess_env, path, message):
+    doc = _bootstrap(subprocess_env, bootstrap_payload([], False, read_back=[path]))
+    assert doc["read_back"] == [{"path": path, "error": _read_failed(message)}]
+
+
+def test_read_back_must_be_a_list_of_strings(subprocess_env):
+    proc = subprocess.run(["/bin/sh", "-c", STUB_COMMAND], input=encode_request({"commands": [], "read_back": "x.ipsec"}),
+                          env=subprocess_env, capture_output=True, timeout=60, check=False)
+    assert_clixml(proc.returncode, proc.stdout, proc.stderr, "The request's read_back must be a list of strings.")

@@ -77,7 +77,7 @@ def test_noise_before_marker_and_zh_codepage(subprocess_env):
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
     assert _results(_run(env, STUB_COMMAND, bootstrap_payload([], False))) == {
-        "codepage": 65001, "results": [], "files": [], "registry": None}
+        "codepage": 65001, "results": [], "files": [], "read_back": [], "registry": None}
 
 
 def test_single_result_unwrap_knob(subprocess_env):

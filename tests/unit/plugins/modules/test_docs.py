@@ -332,9 +332,9 @@ def test_return_values(name):
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
     if name == "ipsec_config":
-        expected |= {"gathered", "rendered", "parsed", "predicted", "backup_path", "guard"}
+        expected |= {"gathered", "rendered", "parsed", "predicted", "backup_path", "backup_fetched_to", "guard"}
     if name == "ipsec_packet_filter":
-        expected |= {"policy", "config", "management_port", "guard", "summary", "backup_path"}
+        expected |= {"policy", "config", "management_port", "guard", "summary", "backup_path", "backup_fetched_to"}
     if name == "ipsec_backup":
         expected |= {"assigned", "config", "controller_file"}
     assert set(returns) == expected

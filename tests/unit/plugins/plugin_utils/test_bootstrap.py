@@ -25,7 +25,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import (
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchRequest
 
 STUB_SHA256 = "a3b519a161a4b9b50848f0ed3158babfebd59f0640102b3d456088244d8325c6"
-BATCH_SHA256 = "183ebe19c5e4a4ed2ece8af00047f520dfd7d242e92c18c83c9677c8176f93fd"
+BATCH_SHA256 = "f6ee2af1dd95b4c0248ea094e5baaf92201cecb4f0de9da7045fe9f0e8a7c2ec"
 
 EXPECTED_STUB = (
     r"# lockdown-ipsec-stub-v1",
@@ -35,7 +35,7 @@ EXPECTED_STUB = (
 )
 
 EXPECTED_BATCH = (
-    r"# lockdown-ipsec-batch-v3",
+    r"# lockdown-ipsec-batch-v4",
     r"param($w)",
     r"$ErrorActionPreference='Stop'",
     r"$u=[Text.Encoding]::UTF8",
@@ -43,6 +43,7 @@ EXPECTED_BATCH = (
     r"$r=@()",
     r"$f=@()",
     r"$g=$null",
+    r"$a=@()",
     r'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
     r"foreach($c in $q.commands|?{!$f}){",
     # (long lines are split into adjacent literals only to stay within the line-length limit)
@@ -58,6 +59,8 @@ EXPECTED_BATCH = (
     r"$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     r"if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     r"}",
+    r"foreach($n in $q.read_back|?{!$f}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
+    r'catch{$a+=@{path=$n;error="$_"}}}',
     r"function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
     r'if("$t" -eq ' + "'Binary'" + r'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
     r"function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
@@ -66,7 +69,7 @@ EXPECTED_BATCH = (
     r"if($q.registry -and !$f){$i='SOFTWARE\Policies\Microsoft\Windows\IPSec'"
     r';$g=@{local=(K "$i\Policy\Local" 1);group_policy=(K "$i\GPTIPSECPolicy" 0)}}',
     r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;registry=$g} -Depth 12 -Compress)))",
+    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;registry=$g} -Depth 12 -Compress)))",
 )
 
 PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
@@ -105,7 +108,7 @@ def _double_encoded(command_line: str) -> tuple[str, str]:
 
 
 def test_tags_and_marker() -> None:
-    assert (STUB_TAG, BATCH_TAG) == ("lockdown-ipsec-stub-v1", "lockdown-ipsec-batch-v3")
+    assert (STUB_TAG, BATCH_TAG) == ("lockdown-ipsec-stub-v1", "lockdown-ipsec-batch-v4")
     assert RESULT_MARKER == "<<LOCKDOWN-IPSEC-RESULT>>"
     assert STUB_SCRIPT.startswith("# " + STUB_TAG + "\n") and BATCH_SCRIPT.startswith("# " + BATCH_TAG + "\n")
 
