@@ -219,6 +219,59 @@ def test_a_backup_that_cannot_be_written_reports_no_change(host):
     assert result["changed"] is False
 
 
+def test_fetch_to_copies_the_export_to_the_controller_in_the_same_write_batch(host):
+    seed(host, FOREIGN_LIST)
+    path, copy = host.workdir / "before.ipsec", host.workdir / "controller" / "nested" / "before.ipsec"
+    batches = len(host.batches())
+    played = host.play([overridden(PERMITTING, backup=True, backup_options={"path": str(path), "fetch_to": str(copy)})])
+    assert played.rc == 0, played.stdout + played.stderr
+    result = played.task("config")
+    assert result["changed"] is True and result["backup_fetched_to"] == str(copy) and "warnings" not in result
+    assert copy.read_bytes() == path.read_bytes()
+    assert copy.stat().st_mode & 0o777 == 0o600 and copy.parent.stat().st_mode & 0o777 == 0o700
+    # Still two round trips: the write batch itself reads the export back.
+    new = host.batches()[batches:]
+    assert played.round_trips == 2 and is_read(new[0])
+    assert new[1] == dict(write_batch([f"netsh ipsec static exportpolicy file={path}", *result["commands"]]), read_back=[str(path)])
+    assert [item["name"] for item in json.loads(copy.read_text(encoding="utf-8"))["store"]["filterlists"]] == ["Admin tools"]
+
+
+def test_fetch_to_copies_nothing_when_nothing_changes_nor_in_check_mode(host):
+    copy = host.workdir / "copy.ipsec"
+    options = {"path": str(host.workdir / "backup.ipsec"), "fetch_to": str(copy)}
+    host.play([overridden(PERMITTING)])
+    for check in (False, True):
+        played = host.play([overridden(PERMITTING if not check else BLOCKING, backup=True, backup_options=options)], check=check)
+        assert played.rc == 0, played.stdout + played.stderr
+        assert "backup_fetched_to" not in played.task("config") and not copy.exists()
+
+
+def test_fetch_to_keeps_the_backup_of_a_change_that_failed_and_was_undone(host, tmp_path):
+    seed(host, FOREIGN_LIST)
+    snapshot = host.store_bytes()
+    path, copy = host.workdir / "before.ipsec", host.workdir / "copy.ipsec"
+    host.env.update(NETSH_EMU_FAIL_COUNTER=str(tmp_path / "count"), NETSH_EMU_FAIL_AT="2")
+    played = host.play([overridden(PERMITTING, backup=True, backup_options={"path": str(path), "fetch_to": str(copy)})])
+    host.env.pop("NETSH_EMU_FAIL_AT")
+    assert played.status("config") == "failed" and played.task("config")["changed"] is False
+    assert host.store_bytes() == snapshot
+    assert copy.read_bytes() == path.read_bytes()
+
+
+def test_fetch_to_that_cannot_be_written_warns_and_the_change_stands(host):
+    seed(host, FOREIGN_LIST)
+    blocker = host.workdir / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    copy = blocker / "copy.ipsec"
+    played = host.play([overridden(PERMITTING, backup=True, backup_options={"path": str(host.workdir / "b.ipsec"), "fetch_to": str(copy)})])
+    assert played.rc == 0, played.stdout + played.stderr
+    result = played.task("config")
+    assert result["changed"] is True and "backup_fetched_to" not in result
+    assert [warning for warning in result["warnings"] if "not copied to the controller" in warning] == [
+        "the backup was made on the host but not copied to the controller: backup_options.fetch_to: cannot be read to compare with "
+        f"the new backup: Not a directory (got '{copy}')"]
+
+
 # --- guard ------------------------------------------------------------------------------------------
 
 BLOCKED_BY_GB = ("TCP 203.0.113.1 -> me:5985 gets action 'block' from rule 'GB - Block Inbound' of policy 'GB - Lockdown' "

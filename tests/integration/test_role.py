@@ -7,15 +7,23 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CONNECTION, FETCH_NEEDS_POWERSHELL
+from conftest import CONNECTION
 from ipsec_support import is_read, task
 from packet_check import assert_packets, inbound, read_config
 
 ROLE = "lockdown.ipsec.packet_filter"
 POLICY = "LD - Packet Filter"
 APPLY = f"{ROLE} : Apply the packet filter policy"
-SHOW = f"{ROLE} : Show what the host permits"
-FETCH = f"{ROLE} : Fetch the backup to the controller"
+SHOW = f"{ROLE} : Show what the hosts permit"
+
+
+def table(played, host_name: str = "winhost") -> list:
+    """The table the role showed for ``host_name`` (one run_once task loops over the batch's hosts)."""
+    shown = played.task(SHOW)
+    assert shown["results"] and all(item["item"] == host_name for item in shown["results"]), shown
+    return shown["results"][0]["msg"]
+
+
 WEB = {"packet_filter_server_services": ["http", "https"]}
 MAIL = {"packet_filter_server_services": ["pop3", "pop3s", "imap", "imaps", "smtp"], "packet_filter_client_services": ["smtp"]}
 
@@ -44,7 +52,7 @@ def test_web_server_guarded_backed_up_applied_and_idempotent(host):
     assert new[1]["commands"][0] == f"ipsec static exportpolicy file={backup}"
     assert len(new[1]["commands"]) == 1 + len(applied["commands"])
     assert applied["backup_path"] == backup
-    assert first.status(FETCH) == "skipped"
+    assert "backup_fetched_to" not in applied and "read_back" not in new[1]
     # The backup holds the store as it was: empty.
     assert json.loads((host.workdir / "pf-backup.ipsec").read_text())["store"]["policies"] == []
     assert applied["commands"][-1] == f'netsh ipsec static set policy "name={POLICY}" assign=yes'
@@ -69,15 +77,15 @@ def test_web_server_guarded_backed_up_applied_and_idempotent(host):
         ("203.0.113.1", port, "LD - Management", True), ("2001:db8::1", port, "LD - Management", True)]
 
     # The table of what the host permits, in the result and on the screen.
-    table = first.task(SHOW)["msg"]
-    assert table == applied["summary"]
-    assert table[0] == f"{POLICY}: permitted"
-    assert table[1].split() == ["service", "direction", "protocol/port", "sources"]
-    assert table[2].split() == ["HTTP", "inbound", "tcp/80", "any"] and table[3].split() == ["HTTPS", "inbound", "tcp/443", "any"]
-    assert table[4].split() == ["Management", "inbound", f"tcp/{port}", "any"]
-    assert table[5] == "Blocked: everything else to me (every protocol, from any; mirrored)"
-    assert table[6] == f"Management channel (tcp/{port}): permitted by '{POLICY}' for all 2 packets the guard tried"
-    assert table[2] in first.stdout
+    shown = table(first)
+    assert shown == applied["summary"]
+    assert shown[0] == f"{POLICY}: permitted"
+    assert shown[1].split() == ["service", "direction", "protocol/port", "sources"]
+    assert shown[2].split() == ["HTTP", "inbound", "tcp/80", "any"] and shown[3].split() == ["HTTPS", "inbound", "tcp/443", "any"]
+    assert shown[4].split() == ["Management", "inbound", f"tcp/{port}", "any"]
+    assert shown[5] == "Blocked: everything else to me (every protocol, from any; mirrored)"
+    assert shown[6] == f"Management channel (tcp/{port}): permitted by '{POLICY}' for all 2 packets the guard tried"
+    assert shown[2] in first.stdout
 
     snapshot = host.store_bytes()
     again = role(host, WEB)
@@ -97,7 +105,7 @@ def test_check_mode_costs_one_round_trip_and_exports_nothing(host):
     assert checked.round_trips == 1
     assert host.store_bytes() == snapshot
     assert not (host.workdir / "pf-backup.ipsec").exists()
-    assert checked.task(SHOW)["msg"][2].split() == ["HTTP", "inbound", "tcp/80", "any"]
+    assert table(checked)[2].split() == ["HTTP", "inbound", "tcp/80", "any"]
 
 
 def test_diff_shows_the_change_once(host):
@@ -151,7 +159,7 @@ def test_allow_lockout_applies_and_says_it_is_not_safe(host):
     played = role(host, {**WEB, "packet_filter_guard_ports": [5986], "packet_filter_allow_lockout": True})
     assert played.rc == 0, played.stdout
     assert read_config(host)["assigned"] == POLICY
-    last = played.task(SHOW)["msg"][-1]
+    last = table(played)[-1]
     assert last.startswith("Management channel (") and "NOT SAFE for 2 of 4 packets" in last and "me:5986" in last
 
 
@@ -229,15 +237,21 @@ def test_role_change_replaces_only_the_prefixed_objects(host):
     assert_packets(config, POLICY, permitted=[inbound(25), inbound(993)], blocked=[inbound(80), inbound(443)])
 
 
-@FETCH_NEEDS_POWERSHELL
-def test_backup_fetch(host, tmp_path):
+def test_backup_fetch_to_copies_the_export_in_the_write_batch(host, tmp_path):
     role(host, WEB)
     fetched = tmp_path / "controller" / "backup.ipsec"
+    batches = len(host.batches())
     played = role(host, {**MAIL, "packet_filter_backup_fetch_to": str(fetched)})
     assert played.rc == 0, played.stdout
-    assert played.status(FETCH) == "ok"
-    # The export ran before the change: the fetched backup holds the web server.
+    applied = played.task(APPLY)
+    assert applied["backup_fetched_to"] == str(fetched) and fetched.stat().st_mode & 0o777 == 0o600
+    # Over any connection, in the change's two round trips: the write batch reads the export back.
+    new = host.batches()[batches:]
+    assert played.round_trips == 2 and new[1]["read_back"] == [applied["backup_path"]]
+    # The export ran before the change: the copy holds the web server.
     assert "LD - HTTP Server" in [item["name"] for item in json.loads(fetched.read_text())["store"]["filterlists"]]
+    # The role's tasks: Ansible's argument validation, the module, the table; no fetch.
+    assert [entry["task"] for entry in played.tasks if entry["task"].startswith(ROLE)][1:] == [APPLY, SHOW]
 
 
 def test_no_backup(host):
