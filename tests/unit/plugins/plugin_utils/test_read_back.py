@@ -80,6 +80,7 @@ def test_an_answer_to_a_request_without_files_may_leave_them_out_but_never_sends
     (["C:\\x", "b.bin"], "read back a file other than"),
     ([{"path": EXPORT, "data": "not base64!"}, {"path": "b.bin", "data": ""}], "as something other than base64"),
     ([{"path": EXPORT, "data": 12}, {"path": "b.bin", "data": ""}], "as something other than base64"),
+    ([{"path": EXPORT, "data": "eA==!"}, {"path": "b.bin", "data": ""}], "as something other than base64"),
     ([{"path": EXPORT, "error": 3}, {"path": "b.bin", "data": ""}], "error for 'C:"),
 ])
 def test_an_answer_of_another_shape_is_refused(read_back, message):
