@@ -1,0 +1,140 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, lockdown.ipsec contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Finding the commands a script runs (``_script_lines``): the real-world syntax of REAL-WORLD.md, and
+every line that runs a tool but cannot be read, listed with its reason. The scripts are our own."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._script_lines import Command, Unsupported, script_commands
+
+
+def argvs(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    commands, unsupported = script_commands(text)
+    assert unsupported == (), unsupported
+    return [(command.tool, command.argv) for command in commands]
+
+
+def test_a_batch_file_with_comments_redirections_and_joined_commands():
+    script = "\r\n".join([
+        "@echo off",
+        "REM close the worm ports",
+        ":: another comment",
+        "rem",
+        "netsh ipsec static add policy name=Lock assign=y > nul",
+        "netsh ipsec static add filteraction name=Block action=block 2>nul && echo ok",
+        "Netsh IPsec static add filter filterlist=Worm srcaddr=any dstaddr=Me protocol=TCP dstport=445 >> log.txt 2>&1",
+        "@C:\\Windows\\System32\\NETSH.EXE ipsec static add rule name=R policy=Lock filterlist=Worm filteraction=Block & pause",
+        "echo netsh ipsec static delete all",
+        "pause",
+    ])
+    assert argvs(script) == [
+        ("netsh", ("add", "policy", "name=Lock", "assign=y")),
+        ("netsh", ("add", "filteraction", "name=Block", "action=block")),
+        ("netsh", ("add", "filter", "filterlist=Worm", "srcaddr=any", "dstaddr=Me", "protocol=TCP", "dstport=445")),
+        ("netsh", ("add", "rule", "name=R", "policy=Lock", "filterlist=Worm", "filteraction=Block")),
+    ]
+
+
+def test_line_numbers_and_text_are_the_scripts():
+    commands, dummy = script_commands("@echo off\n\nnetsh ipsec static ^\n  add policy name=P\nnetsh ipsec static del all\n")
+    assert commands == (
+        Command(3, "netsh ipsec static   add policy name=P", "netsh", ("add", "policy", "name=P")),
+        Command(5, "netsh ipsec static del all", "netsh", ("del", "all")),
+    )
+
+
+@pytest.mark.parametrize("written", [
+    'name = "Web Server"', "name= \"Web Server\"", 'name ="Web Server"', 'name="Web Server"', 'name=Web" "Server', '"name=Web Server"',
+])
+def test_spaces_around_equals_and_quotes(written):
+    assert argvs(f"netsh ipsec static add filterlist {written} description=x") == [
+        ("netsh", ("add", "filterlist", "name=Web Server", "description=x"))]
+
+
+def test_an_empty_quoted_value_does_not_swallow_the_next_tag():
+    assert argvs('netsh ipsec static add filterlist name=L description="" ') == [("netsh", ("add", "filterlist", "name=L", "description="))]
+    assert argvs('netsh ipsec static add filterlist name=L description= "" x=1') == [
+        ("netsh", ("add", "filterlist", "name=L", "description=", "x=1"))]
+
+
+def test_powershell_lines():
+    script = "\n".join([
+        "# PowerShell",
+        "<# a block",
+        "   netsh ipsec static delete all",
+        "#>",
+        "netsh ipsec static add policy name='Lock Down' | Out-Null",
+        "& netsh.exe ipsec static add filterlist name=L 2>$null",
+        "netsh ipsec static add filteraction name=\"It's\" action=permit",
+    ])
+    assert argvs(script) == [
+        ("netsh", ("add", "policy", "name=Lock Down")),
+        ("netsh", ("add", "filterlist", "name=L")),
+        ("netsh", ("add", "filteraction", "name=It's", "action=permit")),
+    ]
+
+
+def test_a_context_file():
+    script = "pushd ipsec static\nset store location=local\nadd policy name=P\ndel rule all P\npopd\nadd policy name=Outside\n"
+    commands, unsupported = script_commands(script)
+    assert [(command.line, command.argv) for command in commands] == [
+        (2, ("set", "store", "location=local")), (3, ("add", "policy", "name=P")), (4, ("del", "rule", "all", "P"))]
+    assert unsupported == ()
+    assert argvs("ipsec static\nadd filterlist name=L\n") == [("netsh", ("add", "filterlist", "name=L"))]
+
+
+def test_ipsecpol_and_ipseccmd_arguments():
+    assert argvs('ipsecpol -w REG -p "Packet Filter" -r "Block all" -f 0+* -n BLOCK\r\nc:\\tools\\IPSECCMD.exe -w REG -p P -x') == [
+        ("ipsecpol", ("-w", "REG", "-p", "Packet Filter", "-r", "Block all", "-f", "0+*", "-n", "BLOCK")),
+        ("ipseccmd", ("-w", "REG", "-p", "P", "-x")),
+    ]
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("netsh ipsec static add filter filterlist=Bans srcaddr=%IP% dstaddr=me", "uses the cmd variable '%IP%'"),
+    ("netsh ipsec static add filter filterlist=Bans srcaddr=%1 dstaddr=me", "uses the cmd variable '%1'"),
+    ("netsh ipsec static add filter filterlist=Bans srcaddr=!IP! dstaddr=me", "uses the cmd variable '!IP!'"),
+    ("netsh ipsec static add filter filterlist=P dstport=$port", "uses the PowerShell variable '$p'"),
+    ("netsh ipsec static add filter filterlist=P dstport=$($p + 1)", "uses the PowerShell variable '$('"),
+    ("for %%i in (1 2) do netsh ipsec static add filter filterlist=P srcaddr=10.0.0.%%i", "netsh: a cmd loop (for) runs it"),
+    ("foreach ($p in 80, 443) { netsh ipsec static add policy name=P }", "netsh: a PowerShell loop runs it"),
+    ("80, 443 | ForEach-Object { netsh ipsec static add filter filterlist=P dstport=80 }", "netsh: a pipeline runs it"),
+    ("if exist x.txt netsh ipsec static delete all", "netsh: a condition decides whether it runs"),
+    ("call netsh.exe ipsec static delete all", "netsh: it runs through call"),
+    ("cmd /c netsh ipsec static delete all", "netsh: it runs through cmd"),
+    ("netsh -f rules.txt", "netsh -f: running netsh with an option (-f) is not read"),
+    ("netsh advfirewall firewall add rule name=x", "not a command of the static IPsec store (netsh advfirewall firewall)"),
+    ("netsh ipsec dynamic show all", "not a command of the static IPsec store (netsh ipsec dynamic)"),
+    ("netsh ipsec static", "netsh ipsec static without a command opens an interactive prompt"),
+])
+def test_lines_that_cannot_be_read_exactly_are_listed_with_the_reason(line, reason):
+    commands, unsupported = script_commands(f"@echo off\r\n{line}\r\nnetsh ipsec static add policy name=After\r\n")
+    assert [command.argv for command in commands] == [("add", "policy", "name=After")]
+    assert len(unsupported) == 1 and unsupported[0].line == 2 and unsupported[0].text == line
+    assert unsupported[0].reason.startswith(reason), unsupported[0].reason
+
+
+def test_null_true_and_false_are_no_variables():
+    assert argvs("netsh ipsec static add policy name=P 2>$null") == [("netsh", ("add", "policy", "name=P"))]
+
+
+def test_lines_without_a_tool_are_not_listed():
+    assert script_commands("set IP=10.0.0.1\necho %IP%\n$ports = 80, 443\nWrite-Host $ports\n") == ((), ())
+
+
+def test_a_caret_at_the_end_of_the_script_keeps_the_line():
+    assert argvs("netsh ipsec static add policy name=P ^") == [("netsh", ("add", "policy", "name=P"))]
+
+
+@given(st.text(alphabet=st.sampled_from(list("netsh ipsecpol%$!&|^\"'=:@#<>\r\n\tabc0123")), max_size=200))
+def test_any_text_is_read_without_an_exception_and_every_entry_points_at_a_real_line(text):
+    commands, unsupported = script_commands(text)
+    lines = text.lstrip("\ufeff").splitlines()
+    for entry in (*commands, *unsupported):
+        assert 1 <= entry.line <= len(lines)
+    for entry in unsupported:
+        assert isinstance(entry, Unsupported) and entry.reason
