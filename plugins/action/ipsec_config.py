@@ -56,7 +56,7 @@ class ActionModule(IpsecActionBase):
             store, predicted = current_store(runner, check_mode=check_mode, carried=self.carried)
             return {"changed": False, "gathered": store_to_data(store), **({"predicted": True} if predicted else {})}
         if state == "parsed":
-            return {"changed": False, "parsed": store_to_data(parse_running_config(self._running_config(params), fmt=params["running_config_format"]))}
+            return _parsed(*parse_running_config(self._running_config(params), fmt=params["running_config_format"]))
         if state == "rendered":
             want = with_assignment(store_from_config(config, fill_defaults=True), Store(), assigned=assignment_from(config))
             return {"changed": False, "rendered": [command_line(argv) for argv in rendered(want)]}
@@ -94,15 +94,27 @@ class ActionModule(IpsecActionBase):
         text, path = params["running_config"], params["running_config_file"]
         if (text is None) == (path is None):
             raise InvalidInput("running_config", text, "state parsed needs exactly one of running_config and running_config_file "
-                                                       "(netsh ipsec static show all text, or a regedit export of the IPsec key)")
+                                                       "(netsh ipsec static show all text, a regedit export of the IPsec key, or a script)")
         if text is not None:
             return text
         local = self._loader.path_dwim(path)
         try:
             with open(local, "rb") as handle:
-                return decode_file(handle.read(), path=local)
+                return decode_file(handle.read(), path=local, encoding=params["running_config_encoding"])
         except OSError as error:
             raise InvalidInput("running_config_file", local, f"cannot be read: {error.strerror or error}") from None
+
+
+def _parsed(store: Store, unsupported) -> dict:
+    """The result of state parsed: the store, and for a script every line it could not translate."""
+    result = {"changed": False, "parsed": store_to_data(store)}
+    if unsupported is not None:
+        result["unsupported"] = [{"line": entry.line, "text": entry.text, "reason": entry.reason} for entry in unsupported]
+        if unsupported:
+            lines = ", ".join(str(entry.line) for entry in unsupported[:10]) + (", ..." if len(unsupported) > 10 else "")
+            result["warnings"] = [f"{len(unsupported)} line(s) of the script could not be translated and are not in 'parsed' "
+                                  f"(lines {lines}); 'unsupported' says why for each"]
+    return result
 
 
 def _desired(config, have: Store, state: str, given: Store) -> Store:

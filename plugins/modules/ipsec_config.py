@@ -123,6 +123,13 @@ options:
         C(reg export HKLM\SOFTWARE\Policies\Microsoft\Windows\IPSec)), decoded as the registry read path
         decodes the host's keys. Rules made in the IP Security Policies console have no name and come back as
         the policy's C(unnamed_rules).
+      - Or a script that changes the store, that is a cmd batch file, a PowerShell script, a netsh context file
+        (C(pushd ipsec static) ... C(popd), or C(netsh -f) input) or plain text, with C(netsh ipsec static ...),
+        C(ipsecpol) or C(ipseccmd) command lines. RV(parsed) is then what the script would leave on an empty
+        store, and RV(unsupported) lists every line that could not be translated exactly, with the reason (a
+        cmd or PowerShell variable, a loop, a misspelt tag, free text after the last tag, an object the script
+        never created, a command netsh would refuse at that point). Nothing is guessed; a line is either
+        translated exactly or listed; lines that run none of the tools (C(echo), C(pause)) are ignored.
       - O(state=parsed) needs this or O(running_config_file); no other state uses either.
     type: str
   running_config_file:
@@ -131,12 +138,20 @@ options:
         usually UTF-16 (with a byte order mark), which the P(ansible.builtin.file#lookup) lookup cannot read; this option
         reads UTF-16 and UTF-8 alike.
     type: path
+  running_config_encoding:
+    description:
+      - The encoding of O(running_config_file). V(auto) reads UTF-16 with a byte order mark (as regedit and
+        PowerShell's C(Out-File) write) and UTF-8 (with or without one); give the code page a batch file was
+        saved in otherwise, as a Python codec name, e.g. V(gbk) for Simplified Chinese Windows or V(cp437).
+    type: str
+    default: auto
   running_config_format:
     description:
       - What O(running_config) or O(running_config_file) holds. V(auto) tells a regedit export by its first
-        line and takes anything else for C(show all) text.
+        line and a script by a line that runs C(netsh), C(ipsecpol) or C(ipseccmd) (or C(pushd ipsec static)),
+        and takes anything else for C(show all) text.
     type: str
-    choices: [auto, show, reg]
+    choices: [auto, show, reg, script]
     default: auto
 attributes:
   check_mode:
@@ -311,6 +326,19 @@ EXAMPLES = r"""
     state: parsed
     running_config: "{{ lookup('ansible.builtin.file', 'show_all.txt') }}"
 
+# An old lockdown script, saved on a Chinese Windows, turned into config to review and apply.
+- name: Import a batch file
+  lockdown.ipsec.ipsec_config:
+    state: parsed
+    running_config_file: files/lockdown.bat
+    running_config_encoding: gbk
+  register: imported
+
+- name: Say what could not be translated
+  ansible.builtin.debug:
+    msg: "line {{ item.line }}: {{ item.text }} -- {{ item.reason }}"
+  loop: "{{ imported.unsupported }}"
+
 # Replace the owned objects, exporting the store on the host first, and refuse the change if it would
 # block WinRM over HTTPS from the management subnet's first and last address.
 - name: Apply the blocklist, guarded and backed up
@@ -480,10 +508,31 @@ rendered:
   elements: str
   sample:
     - netsh ipsec static add filteraction name=Block action=block qmpfs=no inpass=no soft=no
+unsupported:
+  description:
+    - With O(state=parsed) and a script, every line that could not be translated exactly, in line order; empty
+      when the whole script was translated. The lines listed are not in RV(parsed).
+  returned: with O(state=parsed), when O(running_config) or O(running_config_file) is a script
+  type: list
+  elements: dict
+  contains:
+    line:
+      description: The line number in the script (1 for the first line; a line continued with C(^) counts as its first).
+      type: int
+    text:
+      description: The script's text of the line.
+      type: str
+    reason:
+      description: Why it could not be translated.
+      type: str
+  sample:
+    - line: 7
+      text: netsh ipsec static add filter filterlist=Bans srcaddr=%IP% dstaddr=me
+      reason: "uses the cmd variable '%IP%': its value is not in the script"
 parsed:
   description:
     - With O(state=parsed), the store that O(running_config) or O(running_config_file) describes, in the shape
-      of RV(gathered).
+      of RV(gathered). For a script, the store it would leave on an empty store.
   returned: with O(state=parsed)
   type: dict
   contains:

@@ -5,7 +5,8 @@
 
 Each :class:`Field` ties a model attribute to the label netsh prints in show output and to the
 keyword it takes on the command line, with a converter each way. The parser (``_parse``) reads with
-``read``; the renderer (``_render``) writes with ``keyword`` and ``write``. A field therefore cannot be
+``read``; the renderer (``_render``) writes with ``keyword`` and ``write``; the script importer
+(``_script_store``) reads a command line a user wrote with ``arg``. A field therefore cannot be
 added to one direction and forgotten in the other; ``tests/unit/plugins/plugin_utils/test_fields.py``
 checks that every model attribute has a row.
 
@@ -26,6 +27,7 @@ from ._model import PROTOCOL_NAMES, PROTOCOL_NUMBERS, Action, ConnectionType
 
 Reader = Callable[[str, Language], object]
 Writer = Callable[[object], str]
+ArgReader = Callable[[str], object]
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Field:
         keyword: tag on ``add``/``set`` command lines.
         read: printed value -> model value; raises ``ValueError``.
         write: model value -> command-line value.
+        arg: a command-line value as a script writes it -> model value; raises ``ValueError``.
     """
 
     attr: str
@@ -45,6 +48,7 @@ class Field:
     keyword: str
     read: Reader
     write: Writer
+    arg: ArgReader
 
 
 # --- readers -------------------------------------------------------------------------------------
@@ -119,6 +123,69 @@ def _read_methods(canonical: Callable[..., str]) -> Reader:
     return read
 
 
+# --- command-line values, as scripts write them -----------------------------------------------------
+
+
+def arg_name(text: str) -> str:
+    if not text:
+        raise ValueError("a name cannot be empty")
+    return text
+
+
+def arg_text(text: str) -> str:
+    return text
+
+
+def arg_bool(text: str) -> bool:
+    # yes/no and y/n in any case: SYNTAX.md §2 "Booleans" ([S2][S5][S6]); REAL-WORLD.md counts assign=y in 15 scripts.
+    value = text.lower()
+    if value not in ("yes", "no", "y", "n"):
+        raise ValueError("expected yes, no, y or n")
+    return value in ("yes", "y")
+
+
+def arg_number(text: str) -> int:
+    if not is_decimal(text):
+        raise ValueError("expected a whole number")
+    return int(text)
+
+
+def arg_protocol(text: str) -> int:
+    # ANY | ICMP | TCP | UDP | RAW | <integer> (SYNTAX.md §3.2), any case (REAL-WORLD.md: tcp 19, TCP 19).
+    if text.lower() in PROTOCOL_NUMBERS:
+        return PROTOCOL_NUMBERS[text.lower()]
+    if is_decimal(text) and int(text) <= 255:
+        return int(text)
+    raise ValueError("expected ANY, ICMP, TCP, UDP, RAW or a protocol number 0-255")
+
+
+def arg_port(text: str) -> int:
+    # "A value of 0 means any port." (SYNTAX.md §3.3)
+    if is_decimal(text) and int(text) <= 65535:
+        return int(text)
+    raise ValueError("expected a port number 0-65535 (0 for any)")
+
+
+def _arg_enum(enum_type) -> ArgReader:
+    def arg(text: str):
+        try:
+            return enum_type(text.lower())
+        except ValueError:
+            raise ValueError(f"expected one of {', '.join(member.value for member in enum_type)}") from None
+
+    return arg
+
+
+def _arg_methods(canonical: Callable[..., str]) -> ArgReader:
+    def arg(text: str) -> tuple[str, ...]:
+        try:
+            return tuple(canonical(word) for word in text.split())
+        except Exception as error:  # InvalidInput naming the method
+            raise ValueError(getattr(error, "reason", str(error))) from None
+
+    return arg
+
+
 # --- writers -------------------------------------------------------------------------------------
 
 
@@ -148,58 +215,60 @@ def write_methods(value: object) -> str:
 
 # --- the tables ----------------------------------------------------------------------------------
 
-_DESCRIPTION = Field("description", "Description", "description", read_text, write_text)
-_QM_METHODS = Field("qm_security_methods", "QM Sec. Methods", "qmsecmethods", _read_methods(quick_mode_method), write_methods)
-_QMPFS = Field("qmpfs", "QMPFS", "qmpfs", read_bool, write_bool)
+_DESCRIPTION = Field("description", "Description", "description", read_text, write_text, arg_text)
+_QM_METHODS = Field("qm_security_methods", "QM Sec. Methods", "qmsecmethods", _read_methods(quick_mode_method), write_methods,
+                    _arg_methods(quick_mode_method))
+_QMPFS = Field("qmpfs", "QMPFS", "qmpfs", read_bool, write_bool, arg_bool)
 
 FILTER_LIST_FIELDS = (
-    Field("name", "FilterList Name", "name", read_name, write_text),
+    Field("name", "FilterList Name", "name", read_name, write_text, arg_name),
     _DESCRIPTION,
 )
 
 FILTER_FIELDS = (
     _DESCRIPTION,
-    Field("mirrored", "Mirrored", "mirrored", read_bool, write_bool),
-    Field("protocol", "Protocol", "protocol", read_protocol, write_protocol),
-    Field("source_port", "Source Port", "srcport", read_port, write_number),
-    Field("destination_port", "Destination Port", "dstport", read_port, write_number),
+    Field("mirrored", "Mirrored", "mirrored", read_bool, write_bool, arg_bool),
+    Field("protocol", "Protocol", "protocol", read_protocol, write_protocol, arg_protocol),
+    Field("source_port", "Source Port", "srcport", read_port, write_number, arg_port),
+    Field("destination_port", "Destination Port", "dstport", read_port, write_number, arg_port),
 )
 
 FILTER_ACTION_FIELDS = (
-    Field("name", "FilterAction Name", "name", read_name, write_text),
+    Field("name", "FilterAction Name", "name", read_name, write_text, arg_name),
     _DESCRIPTION,
-    Field("action", "Action", "action", _read_enum(Action), write_enum),
+    Field("action", "Action", "action", _read_enum(Action), write_enum, _arg_enum(Action)),
     _QMPFS,
-    Field("inpass", "Inbound Passthru", "inpass", read_bool, write_bool),
-    Field("soft", "Soft Association", "soft", read_bool, write_bool),
+    Field("inpass", "Inbound Passthru", "inpass", read_bool, write_bool, arg_bool),
+    Field("soft", "Soft Association", "soft", read_bool, write_bool, arg_bool),
     _QM_METHODS,
 )
 
 POLICY_FIELDS = (
-    Field("name", "Policy Name", "name", read_name, write_text),
+    Field("name", "Policy Name", "name", read_name, write_text, arg_name),
     _DESCRIPTION,
-    Field("assigned", "Assigned", "assign", read_bool, write_bool),
-    Field("mmpfs", "Master PFS", "mmpfs", read_bool, write_bool),
-    Field("polling_interval", "Polling Interval", "pollinginterval", read_minutes, write_number),
-    Field("mm_lifetime", "MM Lifetime", "mmlifetime", read_minutes, write_number),
-    Field("qm_per_mm", "QM Per MM", "qmpermm", read_count, write_number),
-    Field("mm_security_methods", "MM Sec. Methods", "mmsecmethods", _read_methods(main_mode_method), write_methods),
+    Field("assigned", "Assigned", "assign", read_bool, write_bool, arg_bool),
+    Field("mmpfs", "Master PFS", "mmpfs", read_bool, write_bool, arg_bool),
+    Field("polling_interval", "Polling Interval", "pollinginterval", read_minutes, write_number, arg_number),
+    Field("mm_lifetime", "MM Lifetime", "mmlifetime", read_minutes, write_number, arg_number),
+    Field("qm_per_mm", "QM Per MM", "qmpermm", read_count, write_number, arg_number),
+    Field("mm_security_methods", "MM Sec. Methods", "mmsecmethods", _read_methods(main_mode_method), write_methods,
+          _arg_methods(main_mode_method)),
 )
 
 DEFAULT_RULE_FIELDS = (
-    Field("activate", "Activated", "activate", read_bool, write_bool),
+    Field("activate", "Activated", "activate", read_bool, write_bool, arg_bool),
     _QMPFS,
     _QM_METHODS,
 )
 
 RULE_FIELDS = (
-    Field("name", "Rule Name", "name", read_name, write_text),
+    Field("name", "Rule Name", "name", read_name, write_text, arg_name),
     _DESCRIPTION,
-    Field("activate", "Activated", "activate", read_bool, write_bool),
-    Field("connection_type", "Conn. Type", "conntype", _read_enum(ConnectionType), write_enum),
-    Field("tunnel", "Tunnel Endpoint", "tunnel", read_text, write_text),
-    Field("filter_list", "FilterList Name", "filterlist", read_name, write_text),
-    Field("filter_action", "FilterAction Name", "filteraction", read_name, write_text),
+    Field("activate", "Activated", "activate", read_bool, write_bool, arg_bool),
+    Field("connection_type", "Conn. Type", "conntype", _read_enum(ConnectionType), write_enum, _arg_enum(ConnectionType)),
+    Field("tunnel", "Tunnel Endpoint", "tunnel", read_text, write_text, arg_text),
+    Field("filter_list", "FilterList Name", "filterlist", read_name, write_text, arg_name),
+    Field("filter_action", "FilterAction Name", "filteraction", read_name, write_text, arg_name),
 )
 
 # Labels whose values we do not model: printed for information only.

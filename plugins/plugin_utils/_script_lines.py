@@ -22,7 +22,12 @@ counts are recorded in ``docs/assumptions.md``):
   (``| Out-Null``): netsh runs the same whatever reads its output;
 * ``tag = value``, ``tag= value`` and ``tag =value`` as ``tag=value``;
 * double quotes around a value or part of it (removed, as netsh's own command line parser does), and
-  single quotes on a PowerShell line (one that uses ``$null``, ``Out-Null`` or the call operator).
+  single quotes in a PowerShell script.
+
+A script is PowerShell when a line shows it (``$null``, ``Out-Null``, ``Write-Host``, a ``$name =``
+assignment, ``<#``, ``foreach (``, a leading ``&`` call); otherwise it is read as cmd. The dialect
+decides what a variable is: ``%IP%``, ``%%i``, ``%1`` and ``!IP!`` in cmd, ``$ports`` in PowerShell; and
+a cmd caret escape in the middle of a line (``a^&b``) is refused rather than interpreted.
 
 Reported as unsupported: a command line that uses a cmd or PowerShell variable (``%IP%``, ``%%i``,
 ``%1``, ``!IP!``, ``$ports``), a loop or a condition around a command, a line that runs a command
@@ -52,8 +57,8 @@ _FLOW = {
 _PRINTS = frozenset(("echo", "echo.", "write-host", "write-output", "write-verbose"))
 _CMD_VARIABLE = re.compile(r"%%[A-Za-z]|%[0-9*]|%[^%\s]+%|![^!\s]+!")
 _PS_VARIABLE = re.compile(r"\$(?!null\b|true\b|false\b)[A-Za-z_{(]", re.IGNORECASE)
-_PS_MARKERS = re.compile(r"\$null\b|\bout-null\b|^\s*&\s", re.IGNORECASE)
-_REDIRECTION = re.compile(r"^[0-9]?>>?(&[0-9])?")
+_PS_MARKERS = re.compile(r"\$null\b|\bout-null\b|\bwrite-(host|output)\b|^\s*\$[a-z_][a-z0-9_]*\s*=|^\s*<#|\bforeach\s*\(|^\s*&\s",
+                         re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ def script_commands(text: str) -> tuple[tuple[Command, ...], tuple[Unsupported, 
     commands, unsupported = [], []
     in_context = False
     in_block_comment = False
+    powershell = bool(_PS_MARKERS.search(text))
     for number, line in _logical_lines(text.lstrip("\ufeff")):
         stripped = line.strip()
         if in_block_comment or stripped.startswith("<#"):
@@ -105,7 +111,7 @@ def script_commands(text: str) -> tuple[tuple[Command, ...], tuple[Unsupported, 
                                                                  "(e.g. ForEach-Object), with values the script computes"))
             segments = []
         for segment in segments:
-            found = _command(number, line.strip(), segment, in_context, powershell=bool(_PS_MARKERS.search(stripped)))
+            found = _command(number, line.strip(), segment, in_context, powershell=powershell)
             if isinstance(found, Command):
                 commands.append(found)
             elif found is not None:
@@ -160,10 +166,18 @@ def _segments(line: str) -> tuple[list[str], list[str]]:
     return [segment for segment in segments if segment.strip()], []
 
 
-def _tokens(segment: str, *, single_quotes: bool) -> list[tuple[str, bool]]:
-    """Whitespace-separated tokens with quotes removed, each with whether it ends in an unquoted ``=``."""
-    tokens, current, quote, started, last_quoted = [], "", None, False, False
-    for char in segment:
+def _tokens(segment: str, *, single_quotes: bool) -> list[tuple[str, bool, bool]]:
+    """Whitespace-separated tokens with quotes removed, each with whether it ends in an unquoted ``=``
+    and whether it holds an unquoted ``=`` at all.
+
+    Raises:
+        ValueError: a backslash right before a double quote, which the C runtime's argument parser
+            (netsh's) reads as an escaped quote; refused rather than read either way.
+    """
+    tokens, current, quote, started, last_quoted, bare_equals = [], "", None, False, False, False
+    for index, char in enumerate(segment):
+        if char == "\\" and segment[index + 1:index + 2] == '"':
+            raise ValueError("a backslash right before a double quote: the C runtime reads it as an escaped quote")
         if quote:
             if char == quote:
                 quote, last_quoted = None, True
@@ -175,35 +189,36 @@ def _tokens(segment: str, *, single_quotes: bool) -> list[tuple[str, bool]]:
             continue
         if char.isspace():
             if started:
-                tokens.append((current, current.endswith("=") and not last_quoted))
-            current, started, last_quoted = "", False, False
+                tokens.append((current, current.endswith("=") and not last_quoted, bare_equals))
+            current, started, last_quoted, bare_equals = "", False, False, False
             continue
         current += char
-        started, last_quoted = True, False
+        started, last_quoted, bare_equals = True, False, bare_equals or char == "="
     if started:
-        tokens.append((current, current.endswith("=") and not last_quoted))
+        tokens.append((current, current.endswith("=") and not last_quoted, bare_equals))
     return tokens
 
 
-def _joined(tokens: list[tuple[str, bool]]) -> list[str]:
-    """``tag = value``, ``tag= value`` and ``tag =value`` as one ``tag=value`` argument."""
+def _joined(tokens: list[tuple[str, bool, bool]]) -> list[str]:
+    """``tag = value``, ``tag= value`` and ``tag =value`` as one ``tag=value`` argument.
+
+    A token that ends in an unquoted ``=`` takes the next token as its value, unless that one holds an
+    unquoted ``=`` itself (``description= mirrored=no``: an empty description, then the next tag); a
+    quoted empty value (``tag=""``, ``tag =""``) is a value, and takes nothing more.
+    """
     joined: list[str] = []
-    open_tag = False
-    for token, ends_with_equals in tokens:
-        if token == "=" and joined and not open_tag:
-            joined[-1] += "="
-            open_tag = True
-            continue
-        if open_tag:
+    pending = False  # joined[-1] ends in an unquoted "=" and waits for its value
+    for token, open_equals, bare_equals in tokens:
+        if pending and not bare_equals:
             joined[-1] += token
-            open_tag = ends_with_equals and token != ""
+            pending = False
             continue
-        if token.startswith("=") and joined and "=" not in joined[-1]:
+        if token.startswith("=") and bare_equals and joined and "=" not in joined[-1]:
             joined[-1] += token
-            open_tag = token == "="
+            pending = open_equals
             continue
         joined.append(token)
-        open_tag = ends_with_equals
+        pending = open_equals
     return joined
 
 
@@ -213,18 +228,39 @@ def _tool(token: str) -> str | None:
     return name if name in TOOLS else None
 
 
-def _without_redirections(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
-    kept, skip_next = [], False
-    for token, flag in tokens:
-        if skip_next:
-            skip_next = False
+def _without_redirections(segment: str) -> str:
+    """``segment`` without its redirections outside quotes: ``> nul``, ``>nul``, ``2>nul``, ``>> log.txt``,
+    ``2>&1``, ``2>$null`` (the target word goes with its ``>``, a digit before it when it starts a word).
+
+    Raises:
+        ValueError: a digit ends a word right before ``>`` (``name=P2>nul``): cmd takes it for a handle
+            number, which a script hardly means; refused rather than read either way.
+    """
+    out, quoted, index = "", False, 0
+    while index < len(segment):
+        char = segment[index]
+        if char == '"':
+            quoted = not quoted
+        elif char == ">" and not quoted:
+            if out[-1:].isdigit():
+                if len(out) > 1 and not out[-2].isspace():
+                    raise ValueError(f"a digit right before > ({out.split()[-1]}>): cmd reads it as a handle number; put a space before >")
+                out = out[:-1]
+            index += 2 if segment[index:index + 2] == ">>" else 1
+            if segment[index:index + 1] == "&" and segment[index + 1:index + 2].isdigit():
+                index += 2
+                continue
+            while index < len(segment) and segment[index].isspace():
+                index += 1
+            target_quoted = False
+            while index < len(segment) and (target_quoted or not segment[index].isspace()):
+                target_quoted ^= segment[index] == '"'
+                index += 1
+            out += " "
             continue
-        match = _REDIRECTION.match(token)
-        if match:
-            skip_next = match.end() == len(token) and not match.group(1)  # "> nul": the target is the next token
-            continue
-        kept.append((token, flag))
-    return kept
+        out += char
+        index += 1
+    return out
 
 
 def _command(number: int, text: str, segment: str, in_context: bool, *, powershell: bool) -> Command | Unsupported | None:
@@ -238,11 +274,20 @@ def _command(number: int, text: str, segment: str, in_context: bool, *, powershe
             return None
         reason = _FLOW.get(first, "the line runs it in a way this reader does not follow")
         return Unsupported(number, text, f"{tool_name(lowered)}: {reason}")
-    variable = _CMD_VARIABLE.search(segment) or _PS_VARIABLE.search(segment)
+    try:
+        segment = _without_redirections(segment)
+    except ValueError as error:
+        return Unsupported(number, text, str(error))
+    variable = (_PS_VARIABLE if powershell else _CMD_VARIABLE).search(segment)
     if variable:
-        kind = "PowerShell" if variable.group(0).startswith("$") else "cmd"
+        kind = "PowerShell" if powershell else "cmd"
         return Unsupported(number, text, f"uses the {kind} variable {variable.group(0)!r}: its value is not in the script")
-    tokens = _joined(_without_redirections(_tokens(segment, single_quotes=powershell)))
+    if not powershell and "^" in segment:
+        return Unsupported(number, text, "a cmd caret escape (^) inside the line: write the character in double quotes instead")
+    try:
+        tokens = _joined(_tokens(segment, single_quotes=powershell))
+    except ValueError as error:
+        return Unsupported(number, text, str(error))
     if tool is None:
         return Command(number, text, "netsh", tuple(tokens))
     argv = tokens[1:]
@@ -262,9 +307,19 @@ def _mentions_tool(lowered: str) -> bool:
     return any(re.search(rf"(^|[\s\\/\"'({{]){tool}(\.exe)?([\s\"')}}]|$)", lowered) for tool in TOOLS)
 
 
+def runs_a_tool(text: str) -> bool:
+    """Whether ``text`` looks like a script: a line runs netsh, ipsecpol or ipseccmd as its command (after
+    ``@``, ``&`` or spaces), or enters the ``ipsec static`` context (``pushd ipsec static``)."""
+    for line in text.lstrip("\ufeff").splitlines():
+        words = line.strip().lstrip("@&").lower().split()
+        if words and (_tool(words[0].strip("\"'")) is not None or words[:3] == ["pushd", "ipsec", "static"]):
+            return True
+    return False
+
+
 def tool_name(lowered: str) -> str:
     """The first tool a line mentions, for messages."""
     return next(tool for tool in TOOLS if tool in lowered)
 
 
-__all__ = ["CONTEXT_VERBS", "Command", "TOOLS", "Unsupported", "script_commands"]
+__all__ = ["CONTEXT_VERBS", "Command", "TOOLS", "Unsupported", "runs_a_tool", "script_commands"]

@@ -49,7 +49,7 @@ EXPECTED_OPTIONS = {
     "ipsec_assign": {"name", "state", "on_failure", "read_from", "accept_domain_policy"},
     "ipsec_info": {"read_from"},
     "ipsec_config": {
-        "config", "src", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "on_failure",
+        "config", "src", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "running_config_encoding", "on_failure",
         "read_from", "accept_domain_policy", "backup", "backup_options", "guard",
     },
     "ipsec_packet_filter": {
@@ -65,7 +65,7 @@ EXPECTED_OPTIONS = {
 DEFAULT_ALLOWED = [
     re.compile(r"(^|\.)filters\[\]\.(source|destination|protocol|source_port|destination_port|mirrored|description)$"),
     re.compile(r"(^|\.)authentication\[\]\.(certmap|exclude_ca_name)$"),
-    re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure|read_from|accept_domain_policy|running_config_format)$"),
+    re.compile(r"^(filters_mode|rules_mode|state|delete_unused|on_failure|read_from|accept_domain_policy|running_config_format|running_config_encoding)$"),
     # The backup fragment, and the guard's packets (a packet's fields are all known, unlike a filter's).
     re.compile(r"^(backup|backup_options\.path)$"),
     re.compile(r"^guard\.(packets\[\]\.(destination|protocol|source_port|destination_port)|my_addresses)$"),
@@ -332,7 +332,7 @@ def test_return_values(name):
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
     if name == "ipsec_config":
-        expected |= {"gathered", "rendered", "parsed", "predicted", "backup_path", "backup_fetched_to", "guard"}
+        expected |= {"gathered", "rendered", "parsed", "unsupported", "predicted", "backup_path", "backup_fetched_to", "guard"}
     if name == "ipsec_packet_filter":
         expected |= {"policy", "config", "management_port", "guard", "summary", "backup_path", "backup_fetched_to"}
     if name == "ipsec_backup":

@@ -89,6 +89,54 @@ def test_anything_else_is_show_text(text):
     assert detect_format(text) == "show"
 
 
+@pytest.mark.parametrize("text", [
+    "@echo off\r\nnetsh ipsec static add policy name=P\r\n",
+    "REM lockdown\nNETSH.EXE ipsec static delete all\n",
+    "  @C:\\Windows\\System32\\netsh.exe ipsec static add filterlist L\n",
+    "& netsh ipsec static add filterlist L | Out-Null\n",
+    "pushd ipsec static\nadd policy P\npopd\n",
+    "ipsecpol -w REG -p P -x\n",
+    "ipseccmd.exe -w REG -p P -y\n",
+])
+def test_a_line_that_runs_a_tool_makes_a_script(text):
+    assert detect_format(text) == "script"
+
+
+@pytest.mark.parametrize("text", [
+    "echo netsh ipsec static delete all\n",  # only prints
+    "Description            : netsh ipsec static add policy\r\n",  # show text quoting a command
+    "Policy Name            : netsh\r\n",
+])
+def test_a_mention_of_a_tool_does_not_make_a_script(text):
+    assert detect_format(text) == "show"
+
+
+def test_a_script_returns_what_it_could_not_translate():
+    store, unsupported = parse_running_config("netsh ipsec static add filterlist L\nnetsh ipsec static add filterlist %X%\n", fmt="auto")
+    assert list(store.filter_lists) == ["L"]
+    assert [(entry.line, entry.reason) for entry in unsupported] == [(2, "uses the cmd variable '%X%': its value is not in the script")]
+    assert parse_running_config("netsh ipsec static add filterlist L\n", fmt="script")[1] == ()
+    assert parse_running_config(show_all(), fmt="show")[1] is None
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8", "utf-16", "utf-8-sig"])
+def test_a_script_in_the_encoding_it_was_saved_in(encoding):
+    text = "@echo off\r\nnetsh ipsec static add filterlist name=筛选器 description=\"对外 服务\"\r\n"
+    data = text.encode(encoding)
+    chosen = "gbk" if encoding == "gbk" else "auto"
+    store, unsupported = parse_running_config(decode_file(data, path="x.bat", encoding=chosen), fmt="auto")
+    assert unsupported == () and [(item.name, item.description) for item in store.filter_lists.values()] == [("筛选器", "对外 服务")]
+
+
+def test_a_gbk_script_read_as_utf8_is_refused_naming_the_encoding_option():
+    with pytest.raises(InvalidInput, match="for another encoding set running_config_encoding"):
+        decode_file("netsh ipsec static add filterlist 筛选器".encode("gbk"), path="x.bat")
+    with pytest.raises(InvalidInput, match="running_config_encoding: is not an encoding Python knows"):
+        decode_file(b"", path="x.bat", encoding="klingon")
+    with pytest.raises(InvalidInput, match="running_config_file: does not decode as ascii"):
+        decode_file("é".encode("utf-8"), path="x.bat", encoding="ascii")
+
+
 def test_the_headers_and_the_command_are_what_regedit_and_netsh_write():
     assert REG_HEADERS == (V5, V4)
     assert SHOW_COMMAND == "netsh ipsec static show all"
@@ -124,7 +172,8 @@ def test_bytes_that_are_neither_are_refused_naming_the_option_and_the_path(data)
         decode_file(data, path="/tmp/export.reg")
     assert (caught.value.field, caught.value.value) == ("running_config_file", "/tmp/export.reg")
     assert str(caught.value) == (
-        f"running_config_file: is neither UTF-16 with a byte order mark nor UTF-8: {reason} (got '/tmp/export.reg')")
+        "running_config_file: is neither UTF-16 with a byte order mark nor UTF-8; for another encoding set running_config_encoding "
+        f"(e.g. gbk): {reason} (got '/tmp/export.reg')")
 
 
 def test_a_utf8_bom_is_not_mistaken_for_utf16():
@@ -140,7 +189,7 @@ def test_a_utf8_bom_is_not_mistaken_for_utf16():
 def test_show_text_parses_as_netsh_show_all(fmt):
     text = show_all()
     expected = json.loads(SHOW_ALL.with_suffix(".expected.json").read_text("utf-8"))["store"]
-    store = parse_running_config(text, fmt=fmt)
+    store = parse_running_config(text, fmt=fmt)[0]
     assert to_json(store) == expected
     assert store == parse_show(SHOW_COMMAND, text)
 
@@ -148,7 +197,8 @@ def test_show_text_parses_as_netsh_show_all(fmt):
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_a_show_text_file_in_any_encoding_reads_the_same(encoding):
     text = SHOW_ALL.read_text("utf-8")
-    assert parse_running_config(decode_file(encoded(text, encoding), path="show.txt"), fmt="auto") == parse_show(SHOW_COMMAND, show_all())
+    decoded = decode_file(encoded(text, encoding), path="show.txt")
+    assert parse_running_config(decoded, fmt="auto")[0] == parse_show(SHOW_COMMAND, show_all())
 
 
 def test_show_text_that_is_not_netsh_output_names_the_command_and_the_line():
@@ -176,7 +226,7 @@ def test_there_are_three_samples():
 @pytest.mark.parametrize("path", REG_SAMPLES, ids=lambda path: path.stem)
 @pytest.mark.parametrize("fmt", ["auto", "reg"])
 def test_a_sample_export_parses_to_the_store_the_decoder_gives_for_its_snapshot(path, fmt):
-    store = parse_running_config(path.read_text("utf-8"), fmt=fmt)
+    store = parse_running_config(path.read_text("utf-8"), fmt=fmt)[0]
     assert store == decoder_store(path)
     assert to_json(store) == json.loads(path.with_suffix(".expected.json").read_text("utf-8"))["store"]
 
@@ -185,19 +235,19 @@ def test_a_sample_export_parses_to_the_store_the_decoder_gives_for_its_snapshot(
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_a_sample_export_file_in_any_encoding_parses_the_same(path, encoding):
     text = decode_file(encoded(path.read_text("utf-8"), encoding), path=path.name)
-    assert parse_running_config(text, fmt="auto") == decoder_store(path)
+    assert parse_running_config(text, fmt="auto")[0] == decoder_store(path)
 
 
 def test_a_byte_order_mark_left_in_the_text_is_ignored():
     path = REG_SAMPLES[-1]
     for fmt in ("auto", "reg"):
-        assert parse_running_config("\ufeff" + path.read_text("utf-8"), fmt=fmt) == decoder_store(path)
+        assert parse_running_config("\ufeff" + path.read_text("utf-8"), fmt=fmt)[0] == decoder_store(path)
 
 
 def test_an_export_of_an_empty_store_is_an_empty_store_in_both_versions():
-    assert parse_running_config(EMPTY_EXPORT, fmt="auto") == Store()
-    assert parse_running_config(f"{V4}\r\n\r\n[{LOCAL}]\r\n", fmt="auto") == Store()
-    assert parse_running_config(f"{V5}\r\n", fmt="reg") == Store()
+    assert parse_running_config(EMPTY_EXPORT, fmt="auto")[0] == Store()
+    assert parse_running_config(f"{V4}\r\n\r\n[{LOCAL}]\r\n", fmt="auto")[0] == Store()
+    assert parse_running_config(f"{V5}\r\n", fmt="reg")[0] == Store()
 
 
 def test_show_text_read_as_an_export_is_refused_at_its_first_line():
@@ -228,4 +278,4 @@ def test_an_unknown_format_is_refused_naming_running_config_format(fmt):
 def test_an_export_after_blank_lines_is_read_as_auto_detected_it():
     text = "\r\n\r\n" + REG_SAMPLES[-1].read_text("utf-8")
     assert detect_format(text) == "reg"
-    assert parse_running_config(text, fmt="auto") == decoder_store(REG_SAMPLES[-1])
+    assert parse_running_config(text, fmt="auto")[0] == decoder_store(REG_SAMPLES[-1])

@@ -98,8 +98,7 @@ def test_ipsecpol_and_ipseccmd_arguments():
     ("netsh ipsec static add filter filterlist=Bans srcaddr=%IP% dstaddr=me", "uses the cmd variable '%IP%'"),
     ("netsh ipsec static add filter filterlist=Bans srcaddr=%1 dstaddr=me", "uses the cmd variable '%1'"),
     ("netsh ipsec static add filter filterlist=Bans srcaddr=!IP! dstaddr=me", "uses the cmd variable '!IP!'"),
-    ("netsh ipsec static add filter filterlist=P dstport=$port", "uses the PowerShell variable '$p'"),
-    ("netsh ipsec static add filter filterlist=P dstport=$($p + 1)", "uses the PowerShell variable '$('"),
+    ("netsh ipsec static add filter filterlist=a^&b srcaddr=any dstaddr=me", "a cmd caret escape (^) inside the line"),
     ("for %%i in (1 2) do netsh ipsec static add filter filterlist=P srcaddr=10.0.0.%%i", "netsh: a cmd loop (for) runs it"),
     ("foreach ($p in 80, 443) { netsh ipsec static add policy name=P }", "netsh: a PowerShell loop runs it"),
     ("80, 443 | ForEach-Object { netsh ipsec static add filter filterlist=P dstport=80 }", "netsh: a pipeline runs it"),
@@ -116,6 +115,29 @@ def test_lines_that_cannot_be_read_exactly_are_listed_with_the_reason(line, reas
     assert [command.argv for command in commands] == [("add", "policy", "name=After")]
     assert len(unsupported) == 1 and unsupported[0].line == 2 and unsupported[0].text == line
     assert unsupported[0].reason.startswith(reason), unsupported[0].reason
+
+
+@pytest.mark.parametrize("line, reason", [
+    ("netsh ipsec static add filter filterlist=P dstport=$port", "uses the PowerShell variable '$p'"),
+    ("netsh ipsec static add filter filterlist=P dstport=$($p + 1)", "uses the PowerShell variable '$('"),
+    ("foreach ($p in 80, 443) { netsh ipsec static add policy name=P }", "netsh: a PowerShell loop runs it"),
+])
+def test_powershell_lines_that_cannot_be_read(line, reason):
+    commands, unsupported = script_commands(f"$ErrorActionPreference = 'Stop'\n{line}\nnetsh ipsec static add policy name=After | Out-Null\n")
+    assert [command.argv for command in commands] == [("add", "policy", "name=After")]
+    assert len(unsupported) == 1 and unsupported[0].line == 2 and unsupported[0].reason.startswith(reason), unsupported
+
+
+def test_the_dialect_decides_what_a_variable_is():
+    assert argvs("netsh ipsec static add policy name=Cost$Center") == [("netsh", ("add", "policy", "name=Cost$Center"))]
+    assert argvs("netsh ipsec static add policy name=100%Up | Out-Null") == [("netsh", ("add", "policy", "name=100%Up"))]
+
+
+def test_redirections_outside_quotes_only():
+    assert argvs('netsh ipsec static add policy "name=a > b" >nul 2>&1') == [("netsh", ("add", "policy", "name=a > b"))]
+    assert argvs('netsh ipsec static add policy name=P 2> "err log.txt"') == [("netsh", ("add", "policy", "name=P"))]
+    commands, unsupported = script_commands("netsh ipsec static add policy name=P2>nul")
+    assert commands == () and unsupported[0].reason.startswith("a digit right before > (name=P2>)")
 
 
 def test_null_true_and_false_are_no_variables():
