@@ -13,6 +13,9 @@ Public API:
 ``abort`` (a ``threading.Event``) is the kill switch of the emulated WinRM host: once set, no netsh
 command runs any more and a hanging one (``NETSH_EMU_HANG_AT``) stops hanging (see ``_faults``).
 * :func:`split_c` / :func:`join_c` -- MSVCRT command-line splitting and quoting.
+* :func:`run_script` ``(script, env, kind, *, encoding=None, context="") -> list[CommandResult]``,
+  :func:`run_script_file`, :func:`plan_script` -- a user's batch file, PowerShell script or netsh script run
+  on the emulated host (``_script_host``); :class:`ScriptNotRunnable` when a line cannot be run exactly.
 """
 
 from __future__ import annotations
@@ -20,5 +23,8 @@ from __future__ import annotations
 from ._bootstrap_emulation import run_powershell
 from ._crt import join_c, split_c
 from ._netsh import run_netsh
+from ._script_host import CommandResult, plan_script, run_script, run_script_file
+from ._script_steps import ScriptNotRunnable
 
-__all__ = ["run_netsh", "run_powershell", "split_c", "join_c"]
+__all__ = ["run_netsh", "run_powershell", "split_c", "join_c", "run_script", "run_script_file", "plan_script",
+           "CommandResult", "ScriptNotRunnable"]

@@ -14,10 +14,15 @@ Rules (SYNTAX.md §2):
   a token ``tag=`` swallows the next token as its value unless that token is itself a
   ``tag=...`` assignment for this command, so ``description=`` followed by ``mmpfs=no`` (or
   nothing) gives an empty description (emulator choice; netsh's real behaviour is UNKNOWN);
-* tags are matched case-insensitively by unambiguous prefix (``qmsec=``, ``mmsec=`` [S2][S3]);
-* an untagged value at argument position *i* is the value of the *i*-th tag of the usage block
-  (``add filter filterlist=block any srcmask=32 ...`` [S5]). This index rule is the emulator's
-  reading of netsh's positional matching; if that tag was already given, it is an error;
+* tags are matched case-insensitively by unambiguous prefix (``qmsec=``, ``mmsec=`` [S2][S3]); a
+  prefix matching several tags is an error, except the spellings in ``CommandSpec.aliases``
+  (``filter=`` for ``filterlist`` in ``add rule`` / ``set rule``: REAL-WORLD.md, A-110);
+* an untagged value is the value of the tag that follows, in usage order, the tag of the argument
+  before it (the first tag when it comes first), flag tags skipped (``add filter filterlist=block
+  any srcmask=32 ...`` [S5]; ``del rule all X`` makes X the policy and ``show policy name=X
+  verbose`` gives the level, REAL-WORLD.md, A-111). With arguments in usage order this is the
+  *i*-th tag for argument *i*. It is the emulator's reading of netsh's positional matching; a value
+  with no tag left after it (free text after the last tag), or for a tag already given, is an error;
 * flag tags (``all``, ``default``) are the bare keyword (case-insensitive, no abbreviation);
 * ``?``, ``/?`` or ``-?`` anywhere after the object asks for the usage text.
 """
@@ -121,6 +126,9 @@ def parse_command(argv: list[str]) -> Command | HelpRequest:
 
 def _resolve_tag(spec: CommandSpec, tag: str) -> str | None:
     """Full name of *tag* for *spec*, or None when it names no tag (raises when ambiguous)."""
+    alias = dict(spec.aliases).get(tag.lower())
+    if alias is not None:
+        return alias
     names = [t.name for t in spec.tags if not t.flag]
     found, cands = resolve_keyword(tag, names)
     if found is None and len(cands) > 1:
@@ -170,11 +178,21 @@ def _merge_tokens(spec: CommandSpec, tokens: list[str]) -> list[tuple[str | None
     return items
 
 
+def _next_value_tag(spec: CommandSpec, previous: int) -> int | None:
+    """Index of the first non-flag tag after usage index *previous* (-1: before the first), or None."""
+    for index in range(previous + 1, len(spec.tags)):
+        if not spec.tags[index].flag:
+            return index
+    return None
+
+
 def parse_args(spec: CommandSpec, tokens: list[str]) -> Args:
     """Assign every token of *tokens* to a tag of *spec* (see module docstring)."""
     args = Args()
+    names = spec.tag_names()
     flag_names = {t.name for t in spec.tags if t.flag}
-    for position, (tag, value) in enumerate(_merge_tokens(spec, tokens)):
+    previous = -1  # usage index of the tag of the argument before
+    for tag, value in _merge_tokens(spec, tokens):
         if tag is None:
             if value.lower() in flag_names:
                 name = value.lower()
@@ -182,15 +200,18 @@ def parse_args(spec: CommandSpec, tokens: list[str]) -> Args:
                     raise msg.duplicate_tag(name, spec.title)
                 args.flags.add(name)
                 args.order.append((name, ""))
+                previous = names.index(name)
                 continue
-            if position >= len(spec.tags) or spec.tags[position].flag:
+            index = _next_value_tag(spec, previous)
+            if index is None:
                 raise msg.misplaced_value(value, spec.title)
-            name = spec.tags[position].name
+            name = names[index]
         else:
             found = _resolve_tag(spec, tag)
             if found is None:
                 raise msg.unknown_tag(tag, spec.title)
             name = found
+        previous = names.index(name)
         if spec.tag(name).multi:
             args.multi.setdefault(name, []).append(value)
         else:

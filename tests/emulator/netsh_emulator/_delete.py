@@ -70,7 +70,8 @@ def delete_filter(ctx: Context, args: Args) -> None:
     """Delete every filter of the list matching all given criteria [S8 p.316]. Addresses compare
     normalised (``Me`` == ``me`` [S22], DNS names case-insensitively); a given mask compares as the
     effective mask ``add filter`` would store (``32`` == ``255.255.255.255``; ``any`` always
-    ``0.0.0.0``); protocol by number (``tcp`` == ``6``). No match -> error (INVENTED code)."""
+    ``0.0.0.0``); protocol by number (``tcp`` == ``6``). No match -> ``IPsec[05050]``, the line quoted in
+    REAL-WORLD.md (A-118)."""
     v = args.values
     list_name = v["filterlist"]
     fl = ctx.store.filterlist(list_name)

@@ -11,7 +11,8 @@ Three kinds of failure exist (format doc §8, SYNTAX.md §9, EXIT_AND_SCRIPTS.md
   (SYNTAX.md §2 "Help / missing arguments" [S2]), rc 1.
 
 Codes 05005..05073 are the documented ones [S12][S13][S14][S17]; their texts are A-13 (only
-"No Policies" [S14] and the two "There are no ..." texts of the format doc are fixed). Every code
+"No Policies" [S14], the two "There are no ..." texts of the format doc and the 05050 line quoted in
+REAL-WORLD.md are fixed). Every code
 >= 05900 is INVENTED by this emulator for a situation no source covers (A-19); the collection must
 never depend on them. The table :data:`INVENTED_CODES` is the single list of them (the README
 repeats it).
@@ -25,6 +26,7 @@ FILTERLIST_EXISTS = 5010        # [S12][S14]
 FILTERACTION_EXISTS = 5014      # [S12][S14]
 RULE_EXISTS = 5020              # [S12]
 FILTERLIST_MISSING = 5049       # [S12]
+FILTER_MISSING = 5050           # REAL-WORLD.md "Output evidence": one line quoted verbatim (A-118)
 NO_FILTERLISTS = 5067           # [S12][S13]
 NO_FILTERACTIONS = 5068         # [S12][S13]
 NO_POLICIES = 5072              # [S12][S13][S14]
@@ -34,7 +36,7 @@ STORE_UNAVAILABLE = 5073        # [S17]
 POLICY_MISSING = 5901
 FILTERACTION_MISSING = 5902
 RULE_MISSING = 5903
-FILTER_MISSING = 5904
+# 5904 was "delete filter: nothing matches" until the real 05050 line surfaced (REAL-WORLD.md); unused since
 FILTERLIST_IN_USE = 5905
 FILTERACTION_IN_USE = 5906
 INVALID_VALUE = 5907
@@ -48,7 +50,6 @@ INVENTED_CODES: dict[int, str] = {
     POLICY_MISSING: "policy (by name or GUID) does not exist",
     FILTERACTION_MISSING: "filter action (by name or GUID) does not exist",
     RULE_MISSING: "rule (by name or id) does not exist in the policy, or no rule has that name",
-    FILTER_MISSING: "delete filter: no filter in the list matches all given criteria",
     FILTERLIST_IN_USE: "delete filterlist: the list is still used by a rule",
     FILTERACTION_IN_USE: "delete filteraction: the action is still used by a rule",
     INVALID_VALUE: "a parameter value is invalid (address, mask, protocol, port, integer, "
@@ -160,7 +161,8 @@ def rule_missing(name: str, policy: str | None) -> IpsecError:
 
 
 def filter_missing(filterlist: str) -> IpsecError:
-    return IpsecError(FILTER_MISSING, f'No filter in Filter List "{filterlist}" matches the given criteria.')
+    # The one IPsec error line quoted verbatim by a user (Windows Server 2016 / Windows 10, REAL-WORLD.md).
+    return IpsecError(FILTER_MISSING, f"Filter with the specified spec does not exist in FilterList with name '{filterlist}'.")
 
 
 def filterlist_in_use(name: str, rule: str, policy: str) -> IpsecError:

@@ -11,8 +11,9 @@ Contract::
 
     split_statement(statement) -> list[str]     # argv, program first
     netsh_arguments(statement) -> list[str]     # argv after the program, which must be netsh
+    command_words(statement) -> list[str]       # the words, no argument-passing checks (cmdlets)
 
-Both raise :class:`NativeCommandRejected` for anything outside the subset below.
+All raise :class:`NativeCommandRejected` for anything outside the subset below.
 
 The tokenizer is **deliberately a small subset of PowerShell's parser** (argument mode of one
 command, no expressions). It accepts exactly what it can emulate faithfully and rejects the rest
@@ -59,11 +60,15 @@ _ONLY = "it only runs one plain netsh command line (or the lockdown-ipsec bootst
 
 
 class NativeCommandRejected(ValueError):
-    """The statement is outside the emulated subset; the message says why."""
+    """The statement is outside the emulated subset; the message says why, ``reason`` the bare cause."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def _reject(reason: str) -> NativeCommandRejected:
-    return NativeCommandRejected(f"The fake PowerShell does not understand this script: {reason}; {_ONLY}.")
+    return NativeCommandRejected(f"The fake PowerShell does not understand this script: {reason}; {_ONLY}.", reason)
 
 
 def _describe(ch: str) -> str:
@@ -179,6 +184,12 @@ def split_statement(statement: str) -> list[str]:
     """Split one native-command statement into argv (program first); see the module docstring."""
     tokens = _tokens(statement)
     return [tokens[0].value] + _arguments(tokens[1:])
+
+
+def command_words(statement: str) -> list[str]:
+    """The words of *statement* (first one bare) under the same tokenizer, without the checks on how 5.1
+    passes arguments to a program: for a cmdlet such as ``Start-Sleep -Seconds 2`` (``_script_powershell``)."""
+    return [token.value for token in _tokens(statement)]
 
 
 def netsh_arguments(statement: str) -> list[str]:

@@ -31,6 +31,9 @@ class CommandSpec:
     obj: str
     tags: tuple[Tag, ...]
     required: tuple[tuple[str, ...], ...] = ()
+    #: (spelling, tag): a tag spelling that would be an ambiguous prefix and that real scripts use
+    #: for one tag (REAL-WORLD.md, A-110); matched case-insensitively, the whole spelling only.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def title(self) -> str:
@@ -60,6 +63,10 @@ def _tags(*names: str) -> tuple[Tag, ...]:
 
 _SHOW_COMMON = ("level", "format", "wide")
 
+# "filter=" for "filterlist" in add rule (REAL-WORLD.md: 2 sources); the first of the two tags it
+# prefixes in usage order. set rule has the same order and gets the same reading.
+_FILTER_IS_FILTERLIST = (("filter", "filterlist"),)
+
 COMMANDS: dict[tuple[str, str], CommandSpec] = {
     (spec.verb, spec.obj): spec
     for spec in (
@@ -76,7 +83,7 @@ COMMANDS: dict[tuple[str, str], CommandSpec] = {
         CommandSpec("add", "rule", _tags(
             "name", "policy", "filterlist", "filteraction", "tunnel", "conntype", "activate",
             "description", "kerberos", "psk", "rootca*"),
-            (("name",), ("policy",), ("filterlist",), ("filteraction",))),
+            (("name",), ("policy",), ("filterlist",), ("filteraction",)), _FILTER_IS_FILTERLIST),
         # set: [S1] (SYNTAX.md §5)
         CommandSpec("set", "policy", _tags(
             "name", "guid", "newname", "description", "mmpfs", "qmpermm", "mmlifetime",
@@ -89,7 +96,8 @@ COMMANDS: dict[tuple[str, str], CommandSpec] = {
             "qmsecmethods"), (("name", "guid"),)),
         CommandSpec("set", "rule", _tags(
             "name", "id", "policy", "newname", "description", "filterlist", "filteraction", "tunnel",
-            "conntype", "activate", "kerberos", "psk", "rootca*"), (("name", "id"), ("policy",))),
+            "conntype", "activate", "kerberos", "psk", "rootca*"), (("name", "id"), ("policy",)),
+            _FILTER_IS_FILTERLIST),
         CommandSpec("set", "defaultrule", _tags(
             "policy", "qmpfs", "activate", "qmsecmethods", "kerberos", "psk", "rootca*"), (("policy",),)),
         CommandSpec("set", "store", _tags("location", "domain"), (("location",),)),

@@ -83,14 +83,15 @@ def test_exact_keyword_wins_over_longer_one(emu):
 @pytest.mark.parametrize(("cmd", "fragment"), [
     ("s policy all", 'The command "s" is ambiguous; it matches: set, show.'),
     ("add filt x", 'The command "filt" is ambiguous'),
-    ("add rule name=R policy=P filter=L filteraction=A", 'The tag "filter" is ambiguous for "add rule"'),
+    ("add rule name=R policy=P filte=L filteraction=A", 'The tag "filte" is ambiguous for "add rule"'),
+    ("set rule name=R policy=P f=L", 'The tag "f" is ambiguous for "set rule"'),
     ("add policy name=P bogus=1", 'The tag "bogus" is not valid for "add policy".'),
     ("frobnicate policy", "The following command was not found: ipsec static frobnicate."),
     ("add widget x", "The following command was not found: ipsec static add widget."),
     ("add policy name=P name=Q", 'The tag "name" is given more than once'),
     ("add policy P D yes 0 480 yes 180 no 3DES-SHA1-2 extra", 'The value "extra" cannot be placed'),
-    # index rule: the untagged value at position 1 is "description", already given
-    ("add policy description=D P", 'The tag "description" is given more than once'),
+    # an untagged value belongs to the tag after the one before it: "description", already given
+    ("add policy description=D name=P E", 'The tag "description" is given more than once'),
     ("show all format=table", '"format=table" is not supported by the netsh emulator.'),
 ])
 def test_netsh_level_errors(emu, cmd, fragment):

@@ -51,11 +51,12 @@ def test_normalised_comparison(emu):
 def test_no_match_is_an_error_and_changes_nothing(emu):
     _seed(emu)
     before = emu.state.read_bytes()
-    assert emu.err("delete filter L 10.0.0.2 me", 5904) == \
-        'ERR IPsec[05904] : No filter in Filter List "L" matches the given criteria.\r\n'
-    emu.err("delete filter L 10.0.0.1 me protocol=icmp", 5904)
-    emu.err("delete filter L 10.0.0.1 me srcmask=16", 5904)
-    emu.err("delete filter L any me mirrored=yes", 5904)
+    # the one error line quoted verbatim by a user (REAL-WORLD.md "Output evidence", A-118)
+    assert emu.err("delete filter L 10.0.0.2 me", 5050) == \
+        "ERR IPsec[05050] : Filter with the specified spec does not exist in FilterList with name 'L'.\r\n"
+    emu.err("delete filter L 10.0.0.1 me protocol=icmp", 5050)
+    emu.err("delete filter L 10.0.0.1 me srcmask=16", 5050)
+    emu.err("delete filter L any me mirrored=yes", 5050)
     emu.err("delete filter Nope any me", 5049)
     emu.err("delete filter L 10.0.0.1 me dstport=99999", 5907)
     assert emu.state.read_bytes() == before
