@@ -5,7 +5,11 @@ tests/integration/scripts/ are our own, written in the styles REAL-WORLD.md coun
 
 from __future__ import annotations
 
+import json
+
+import pytest
 import yaml
+from netsh_emulator import run_script_file
 
 from conftest import REPO
 from ipsec_support import task
@@ -105,3 +109,48 @@ def test_the_migration_playbook_writes_the_config_lists_the_rest_and_shows_the_c
     config = host.play([task("ipsec_config", {"state": "gathered"}, "read")]).task("read")["gathered"]
     assert config["assigned"] == "Packet Filter"
     assert_packets(config, "Packet Filter", permitted=[inbound(80), inbound(443)], blocked=[inbound(3389), inbound(445), inbound(53, "udp")])
+
+
+# --- equivalence: the script run on one emulated host, its import applied to another -------------------
+
+# (file, how the emulated host runs it, the console code page it needs, running_config_encoding)
+EQUIVALENT_SCRIPTS = [
+    ("worm_block_gbk.bat", "batch", "936", "gbk"),  # cmd batch saved on a Chinese Windows (GBK)
+    ("mail_server_utf16.ps1", "powershell", "437", "auto"),  # PowerShell, saved by Out-File (UTF-16 with BOM)
+    ("exchange_context.txt", "netsh", "437", "auto"),  # a netsh -f context file, UTF-8
+]
+
+
+def normalised_store(host) -> dict:
+    """The emulated host's own store (what its show all prints), independent of the collection: GUIDs
+    and times dropped, rules pointing at names, objects in name order, filters as a sorted multiset."""
+    document = json.loads(host.state_file.read_text(encoding="utf-8"))
+    names = {item["guid"]: item["name"] for kind in ("filterlists", "filteractions") for item in document[kind]}
+
+    def plain(item: dict) -> dict:
+        return {key: value for key, value in item.items() if key not in ("guid", "modified")}
+
+    def rule(item: dict) -> dict:
+        return {**plain(item), "filterlist": names.get(item["filterlist"]), "filteraction": names.get(item["filteraction"])}
+
+    return {
+        "policies": sorted(({**plain(policy), "rules": sorted((rule(item) for item in policy["rules"]), key=lambda found: found["name"] or "")}
+                            for policy in document["policies"]), key=lambda found: found["name"]),
+        "filterlists": sorted(({**plain(item), "filters": sorted(item["filters"], key=json.dumps)} for item in document["filterlists"]),
+                              key=lambda found: found["name"]),
+        "filteractions": sorted((plain(item) for item in document["filteractions"]), key=lambda found: found["name"]),
+    }
+
+
+@pytest.mark.parametrize("name, kind, codepage, encoding", EQUIVALENT_SCRIPTS, ids=[row[0] for row in EQUIVALENT_SCRIPTS])
+def test_a_script_and_its_import_leave_the_same_store(make_host, name, kind, codepage, encoding):
+    ran, applied = make_host("ran-the-script"), make_host("applied-the-import")
+    ran.env["NETSH_EMU_CODEPAGE"] = codepage
+    results = run_script_file(SCRIPTS / name, ran.env, kind)
+    assert results and all(result.rc == 0 and b"ERR IPsec" not in result.stdout for result in results), results
+
+    imported = parsed(applied, running_config_file=str(SCRIPTS / name), running_config_encoding=encoding)
+    assert imported["unsupported"] == []
+    played = applied.play([task("ipsec_config", {"state": "replaced", "config": imported["parsed"]}, "apply")])
+    assert played.rc == 0, played.stdout + played.stderr
+    assert normalised_store(applied) == normalised_store(ran)

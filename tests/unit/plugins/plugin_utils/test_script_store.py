@@ -125,6 +125,7 @@ def test_delete_all_clears_what_came_before():
     ("netsh ipsec static add filter filterlist=L srcaddr=any dstaddr=me protocol=icmp dstport=80",
      "destination_port: a port needs protocol tcp or udp, not ICMP"),
     ("netsh ipsec static add filter filterlist=L srcaddr=me srcmask=24 dstaddr=any", "srcaddr_mask: "),
+    ("netsh ipsec static add filter filterlist=L srcaddr=10.0.0.0/8 dstaddr=me", "srcaddr=10.0.0.0/8: CIDR text is not imported"),
     ("netsh ipsec static add filteraction name=A action=allow", "action=allow: expected one of permit, block, negotiate"),
     ("netsh ipsec static set policy name=P guid={0D0E} assign=yes", "guid= is not imported"),
     ("netsh ipsec static set store location=domain domain=corp.example", "set store location=domain is not imported"),
