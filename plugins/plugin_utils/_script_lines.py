@@ -152,7 +152,7 @@ def _segments(line: str) -> tuple[list[str], list[str]]:
         char = body[index]
         if char == '"':
             quoted = not quoted
-        elif not quoted and char in "&|":
+        elif not quoted and char in "&|" and not (char == "&" and current.endswith(">")):  # ">&1" duplicates a handle
             segments.append(current)
             current = ""
             doubled = body[index:index + 2] in ("&&", "||")
@@ -265,19 +265,23 @@ def _without_redirections(segment: str) -> str:
 
 def _command(number: int, text: str, segment: str, in_context: bool, *, powershell: bool) -> Command | Unsupported | None:
     lowered = segment.lower()
-    mentions_tool = _mentions_tool(lowered)
-    words = segment.split()
+    try:  # a redirection may come first: "2>nul netsh ..."
+        bare, problem = _without_redirections(segment), None
+    except ValueError as error:
+        bare, problem = segment, str(error)
+    words = bare.split()
+    if not words:
+        return None
     first = words[0].lower().strip("\"'")
     tool = _tool(first)
     if tool is None and not (in_context and first in CONTEXT_VERBS):
-        if not mentions_tool or first in _PRINTS:
+        if not _mentions_tool(lowered) or first in _PRINTS:
             return None
         reason = _FLOW.get(first, "the line runs it in a way this reader does not follow")
         return Unsupported(number, text, f"{tool_name(lowered)}: {reason}")
-    try:
-        segment = _without_redirections(segment)
-    except ValueError as error:
-        return Unsupported(number, text, str(error))
+    if problem is not None:
+        return Unsupported(number, text, problem)
+    segment = bare
     variable = (_PS_VARIABLE if powershell else _CMD_VARIABLE).search(segment)
     if variable:
         kind = "PowerShell" if powershell else "cmd"

@@ -178,13 +178,16 @@ def _bool(tag: str, text: str) -> bool:
         raise NotImported(f"{tag}={text}: {error}") from None
 
 
-def _endpoint(command: NetshCommand, index: int) -> Endpoint | None:
+def _endpoint(command: NetshCommand, index: int) -> Endpoint:
+    """The source (0) or destination (1) of an add or delete filter, which both require it (SYNTAX.md §4.3, §6)."""
     spec = ENDPOINT_FIELDS[index]
-    address, mask = command.get(spec.address_keyword), command.get(spec.mask_keyword)
-    if address is None:
-        if mask is not None:
-            raise NotImported(f"{spec.mask_keyword}= without {spec.address_keyword}=")
-        return None
+    address, mask = command.get(spec.address_keyword) or "", command.get(spec.mask_keyword)
+    word = address.strip().lower()
+    # A mask with any is ignored: [S5]'s `add filter filterlist=block any srcmask=32 ...` shows mask 0.0.0.0;
+    # with me, a host mask says nothing more (A-108). Any other mask on me, a DNS name or a server type is
+    # refused below (Endpoint.parse), not guessed.
+    if mask is not None and (word == "any" or (word == "me" and mask.strip() in ("32", "255.255.255.255"))):
+        mask = None
     if "/" in address:
         # REAL-WORLD.md: CIDR text as srcaddr in 2 scripts, but no source shows how netsh reads it.
         raise NotImported(f"{spec.address_keyword}={address}: CIDR text is not imported (how netsh reads it is not documented); "

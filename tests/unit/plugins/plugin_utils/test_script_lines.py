@@ -160,3 +160,47 @@ def test_any_text_is_read_without_an_exception_and_every_entry_points_at_a_real_
         assert 1 <= entry.line <= len(lines)
     for entry in unsupported:
         assert isinstance(entry, Unsupported) and entry.reason
+
+
+# --- boundaries found by mutation testing ----------------------------------------------------------
+
+
+def test_comments_that_name_a_tool_are_still_comments():
+    assert script_commands("REM netsh ipsec static delete all\r\n:: netsh ipsec static delete all\r\nrem\tnetsh ipsec static delete all\r\n"
+                           "@REM netsh ipsec static delete all\r\n") == ((), ())
+    assert script_commands("# netsh ipsec static delete all | Out-Null\n") == ((), ())
+    # "remove" is no comment: a line starting with it runs whatever it runs
+    assert script_commands("remove-item x; netsh ipsec static delete all\n")[1][0].reason.startswith("netsh: the line runs it")
+
+
+def test_commands_joined_on_one_line():
+    assert argvs("netsh ipsec static add policy name=P & netsh ipsec static add policy name=Q && netsh ipsec static add policy name=R"
+                 " || netsh ipsec static add policy name=S") == [("netsh", ("add", "policy", f"name={name}")) for name in "PQRS"]
+
+
+def test_a_pipeline_into_a_tool_is_listed_however_it_is_spaced():
+    commands, unsupported = script_commands("Get-Content bans.txt |netsh ipsec static add policy name=P\n")
+    assert commands == () and unsupported[0].reason.startswith("netsh: a pipeline runs it")
+
+
+def test_redirections_in_every_place():
+    assert argvs("2>nul netsh ipsec static add policy name=P") == [("netsh", ("add", "policy", "name=P"))]
+    assert argvs("netsh ipsec static add policy 2>&1 name=P") == [("netsh", ("add", "policy", "name=P"))]
+    assert argvs('netsh ipsec static add policy 2> "a b c.txt" name=P >> "x y.log"') == [("netsh", ("add", "policy", "name=P"))]
+
+
+def test_a_backslash_before_a_quote_is_listed():
+    commands, unsupported = script_commands('netsh ipsec static exportpolicy file="C:\\backups\\"\n')
+    assert commands == () and unsupported[0].reason == "a backslash right before a double quote: the C runtime reads it as an escaped quote"
+    assert argvs('netsh ipsec static exportpolicy "file=C:\\backups\\x.ipsec"') == [("netsh", ("exportpolicy", "file=C:\\backups\\x.ipsec"))]
+
+
+def test_an_equals_sign_alone_after_a_complete_argument_stays_apart():
+    assert argvs("netsh ipsec static add filterlist name=L =x") == [("netsh", ("add", "filterlist", "name=L", "=x"))]
+
+
+def test_the_exact_reasons():
+    line = "start-job { netsh ipsec static delete all }"
+    assert script_commands(line)[1] == (Unsupported(1, line, "netsh: the line runs it in a way this reader does not follow"),)
+    line = "netsh ipsec static add filterlist name=%NAME%"
+    assert script_commands(line)[1] == (Unsupported(1, line, "uses the cmd variable '%NAME%': its value is not in the script"),)

@@ -129,6 +129,7 @@ def test_delete_all_clears_what_came_before():
     ("netsh ipsec static add filteraction name=A action=allow", "action=allow: expected one of permit, block, negotiate"),
     ("netsh ipsec static set policy name=P guid={0D0E} assign=yes", "guid= is not imported"),
     ("netsh ipsec static set store location=domain domain=corp.example", "set store location=domain is not imported"),
+    ("netsh ipsec static set store location=local domain=corp.example", "set store location=local is not imported"),
     ("netsh ipsec static importpolicy file=c:\\old.ipsec", "'importpolicy' is not imported: what the file holds is not in the script"),
     ("netsh ipsec static delete filter filterlist=L srcaddr=any dstaddr=me protocol=udp", "no filter of filter list 'L' matches"),
     ("netsh ipsec static delete filterlist L", "netsh would refuse it on the store the script has built so far: "),
@@ -166,6 +167,33 @@ def test_authentication_in_the_order_given():
     none = {"kerberos": None, "pre_shared_key": None, "root_ca": None, "certmap": False, "exclude_ca_name": False}
     assert data["policies"][0]["rules"][0]["authentication"] == [
         {**none, "pre_shared_key": "a secret"}, {**none, "kerberos": True}, {**none, "root_ca": "CN=Root CA", "certmap": True}]
+
+
+def test_set_rule_without_authentication_keeps_the_rules_methods():
+    script = ("netsh ipsec static add policy P\nnetsh ipsec static add filteraction A action=negotiate\n"
+              "netsh ipsec static add filter filterlist=L any me\nnetsh ipsec static add rule R P L A kerberos=yes\n"
+              "netsh ipsec static set rule name=R policy=P activate=no\n")
+    data, unsupported = imported(script)
+    rule = data["policies"][0]["rules"][0]
+    assert unsupported == [] and rule["activate"] is False and [method["kerberos"] for method in rule["authentication"]] == [True]
+
+
+def test_a_root_ca_without_options_and_one_whose_name_ends_like_an_option():
+    script = ("netsh ipsec static add policy P\nnetsh ipsec static add filteraction A action=negotiate\n"
+              "netsh ipsec static add filter filterlist=L any me\n"
+              "netsh ipsec static add rule R P L A rootca=\"CN=Plain Root\" rootca=\"CN=Root certmap\" rootca=\"CN=X excludecaname:yes\"\n")
+    data, unsupported = imported(script)
+    methods = [(method["root_ca"], method["certmap"], method["exclude_ca_name"]) for method in data["policies"][0]["rules"][0]["authentication"]]
+    assert unsupported == [] and methods == [("CN=Plain Root", False, False), ("CN=Root certmap", False, False), ("CN=X", False, True)]
+
+
+def test_ipsecpol_delete_removes_the_lists_and_actions_of_the_policys_rules():
+    script = ('ipsecpol -w REG -p "Packet Filter" -r "Web" -f *+0:80:TCP -n PASS\n'
+              'netsh ipsec static add filterlist name=Kept\n'
+              'ipsecpol -w REG -p "Packet Filter" -o\n')
+    data, unsupported = imported(script)
+    assert unsupported == [] and data["policies"] == [] and [item["name"] for item in data["filter_lists"]] == ["Kept"]
+    assert data["filter_actions"] == []
 
 
 # --- property: stores the collection renders, written as real scripts write them ----------------------
