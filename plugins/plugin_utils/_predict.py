@@ -169,6 +169,14 @@ class _Working:
             policies=(replace(policy, rules=tuple(self.rules[name].values())) for name, policy in self.policies.items()),
         )
 
+    def copy(self) -> _Working:
+        """An independent copy (objects are immutable; only the containers are copied)."""
+        twin = _Working(Store())
+        twin.list_descriptions, twin.filters = dict(self.list_descriptions), {name: list(items) for name, items in self.filters.items()}
+        twin.actions, twin.policies = dict(self.actions), dict(self.policies)
+        twin.rules = {name: dict(rules) for name, rules in self.rules.items()}
+        return twin
+
     def repoint(self, reference: str, name: str, new_name: str) -> None:
         """Rules refer to a list or an action itself (by GUID in the store, [MS-GPIPSEC]), so a
         renamed one shows under its new name in every rule that uses it."""
@@ -443,6 +451,59 @@ def predict(have: Store, changes: Sequence[Change]) -> Store:
     return work.freeze()
 
 
+class Prediction:
+    """A store changed one command at a time, as :func:`predict` changes it, for callers that need the
+    store between commands (reading a script line by line) without freezing it after each.
+
+    The mappings are live views, to be read and never changed: ``filter_lists`` maps a list's name to
+    its filters, ``filter_actions`` a name to the action, ``policies`` a name to the policy without its
+    named rules (:meth:`rules` has them). Names are as created (look one up in any case with
+    ``_names.same_name``).
+    """
+
+    def __init__(self, store: Store | None = None) -> None:
+        self._work = _Working(store or Store())
+
+    @property
+    def filter_lists(self) -> Mapping[str, Sequence[Filter]]:
+        return self._work.filters
+
+    @property
+    def filter_actions(self) -> Mapping[str, FilterAction]:
+        return self._work.actions
+
+    @property
+    def policies(self) -> Mapping[str, Policy]:
+        return self._work.policies
+
+    def rules(self, policy: str) -> tuple[Rule, ...]:
+        """The named rules of ``policy`` (as created) in the order added; ``()`` for no such policy."""
+        return tuple(self._work.rules.get(policy, {}).values())
+
+    def apply(self, changes: Sequence[Change]) -> None:
+        """Apply ``changes`` in order, all or none: when one raises, the state is as before.
+
+        Raises:
+            PlanError, InvalidInput: as :func:`predict`.
+        """
+        if len(changes) == 1:  # each change checks before it edits, so one alone needs no copy
+            _APPLY[type(changes[0])](self._work, changes[0])
+            return
+        trial = self._work.copy()
+        for change in changes:
+            _APPLY[type(change)](trial, change)
+        self._work = trial
+
+    def copy(self) -> Prediction:
+        twin = Prediction()
+        twin._work = self._work.copy()
+        return twin
+
+    def store(self) -> Store:
+        """The store as it is now."""
+        return self._work.freeze()
+
+
 __all__ = [
     "ACTION_SETTINGS",
     "DEFAULTS",
@@ -450,6 +511,7 @@ __all__ = [
     "NEGOTIATE_QM_METHODS",
     "OFFER_FLAGS",
     "POLICY_SETTINGS",
+    "Prediction",
     "RULE_SETTINGS",
     "coupled_default_rule",
     "coupled_methods",

@@ -230,7 +230,7 @@ def _tool(token: str) -> str | None:
 
 def _without_redirections(segment: str) -> str:
     """``segment`` without its redirections outside quotes: ``> nul``, ``>nul``, ``2>nul``, ``>> log.txt``,
-    ``2>&1``, ``2>$null`` (the target word goes with its ``>``, a digit before it when it starts a word).
+    ``2>&1``, ``2>$null`` (the target word, ``&1`` too, goes with its ``>``; a digit before it when it starts a word).
 
     Raises:
         ValueError: a digit ends a word right before ``>`` (``name=P2>nul``): cmd takes it for a handle
@@ -247,9 +247,6 @@ def _without_redirections(segment: str) -> str:
                     raise ValueError(f"a digit right before > ({out.split()[-1]}>): cmd reads it as a handle number; put a space before >")
                 out = out[:-1]
             index += 2 if segment[index:index + 2] == ">>" else 1
-            if segment[index:index + 1] == "&" and segment[index + 1:index + 2].isdigit():
-                index += 2
-                continue
             while index < len(segment) and segment[index].isspace():
                 index += 1
             target_quoted = False

@@ -5,7 +5,8 @@
 
 :func:`import_script` finds the commands of a script (``_script_lines``), turns each netsh command into
 the changes it makes (the vocabulary of a plan, ``_changes``: one change is one netsh command) and
-applies them in order with the planner's own model of netsh (``_predict.predict``), starting from an
+applies them in order with the planner's own model of netsh (``_predict.Prediction``, which keeps the
+store mutable between lines, so a 10,000-line blocklist costs seconds, not minutes), starting from an
 empty store. ``ipsecpol`` / ``ipseccmd`` command lines are first translated into netsh commands
 (``_ipsecpol``). A command is applied whole or not at all: when it cannot be read exactly (the grammar,
 a value, a feature the collection does not model) or netsh would refuse it on the store as the script
@@ -38,7 +39,7 @@ from ._methods import AuthKind, AuthMethod
 from ._model import DefaultResponseRule, Filter, FilterAction, FilterList, Policy, Rule, Store
 from ._names import same_name
 from ._netsh_grammar import VERBS, GrammarError, NetshCommand, parse_netsh, resolve
-from ._predict import predict
+from ._predict import Prediction
 from ._script_lines import Command, Unsupported, script_commands
 
 
@@ -61,36 +62,36 @@ def import_script(text: str) -> ScriptImport:
     """
     commands, unsupported = script_commands(text)
     listed = list(unsupported)
-    store = Store()
+    state = Prediction()
     for command in commands:
         try:
-            store = predict(store, changes_of(command, store))
+            state.apply(changes_of(command, state))
         except (NotImported, GrammarError, IpsecpolUnsupported) as error:
             listed.append(Unsupported(command.line, command.text, getattr(error, "reason", None) or str(error)))
         except InvalidInput as error:
             listed.append(Unsupported(command.line, command.text, str(error)))
         except PlanError as error:
             listed.append(Unsupported(command.line, command.text, f"netsh would refuse it on the store the script has built so far: {error}"))
-    return ScriptImport(store, tuple(sorted(listed, key=lambda entry: entry.line)))
+    return ScriptImport(state.store(), tuple(sorted(listed, key=lambda entry: entry.line)))
 
 
-def changes_of(command: Command, store: Store) -> tuple[Change, ...]:
-    """The changes one command of a script makes to ``store`` (the store the lines before it left).
+def changes_of(command: Command, store: Prediction) -> tuple[Change, ...]:
+    """The changes one command of a script makes to ``store`` (the store the lines before it left; not changed).
 
     Raises:
-        NotImported, GrammarError, IpsecpolUnsupported, InvalidInput: the command cannot be imported.
+        NotImported, GrammarError, IpsecpolUnsupported, InvalidInput, PlanError: the command cannot be imported.
     """
     if command.tool == "netsh":
         return netsh_changes(command.argv, store)
-    changes: list[Change] = []
+    trial, changes = store.copy(), []
     for argv in ipsecpol_commands(command.tool, command.argv, _StoreView(store)):
-        new = netsh_changes(argv, store)
-        store = predict(store, new)  # the next translated command sees what this one did
+        new = netsh_changes(argv, trial)
+        trial.apply(new)  # the next translated command sees what this one did
         changes.extend(new)
     return tuple(changes)
 
 
-def netsh_changes(argv: Sequence[str], store: Store) -> tuple[Change, ...]:
+def netsh_changes(argv: Sequence[str], store: Prediction) -> tuple[Change, ...]:
     """The changes of one ``netsh ipsec static`` command (the arguments after ``ipsec static``).
 
     Raises:
@@ -198,11 +199,11 @@ def _endpoint(command: NetshCommand, index: int) -> Endpoint:
 # --- filter lists and filters ----------------------------------------------------------------------
 
 
-def _add_filter_list(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _add_filter_list(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     return (AddFilterList(FilterList(**_values(command, FILTER_LIST_FIELDS))),)
 
 
-def _set_filter_list(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_filter_list(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     _refuse_tags(command, {"guid": _BY_GUID})
     values = _values(command, FILTER_LIST_FIELDS)
     name = _existing(store.filter_lists, values["name"], "filter list")
@@ -214,33 +215,35 @@ def _set_filter_list(command: NetshCommand, store: Store) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _delete_filter_list(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_filter_list(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     names = list(store.filter_lists) if "all" in command.flags else [_name(command)]
     return tuple(DeleteFilterList(name) for name in names)
 
 
-def _add_filter(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _add_filter(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     values = _values(command, FILTER_FIELDS)
     source, destination = _endpoint(command, 0), _endpoint(command, 1)
     return (AddFilter(_filter_list_name(command, store), Filter(source=source, destination=destination, **values)),)
 
 
-def _delete_filter(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_filter(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     """Every filter of the list that matches the fields given, the others being wildcards ("will delete
     all filters that meet those criteria" [S8 p.316], SYNTAX.md §6)."""
     name = _existing(store.filter_lists, _filter_list_name(command, store), "filter list")
     given = {"source": _endpoint(command, 0), "destination": _endpoint(command, 1), **_values(command, FILTER_FIELDS)}
-    matching = [item for item in store.filter_lists[name].filters or () if all(getattr(item, attr) == value for attr, value in given.items())]
+    matching = [item for item in store.filter_lists[name] if all(getattr(item, attr) == value for attr, value in given.items())]
     if not matching:
         raise NotImported(f"no filter of filter list {name!r} matches: netsh refuses it (ERR IPsec[05050], REAL-WORLD.md)")
     keys = dict.fromkeys(item.match_key for item in matching)
     return tuple(DeleteFilter(name, next(item for item in matching if item.match_key == key)) for key in keys)
 
 
-def _filter_list_name(command: NetshCommand, store: Store) -> str:
+def _filter_list_name(command: NetshCommand, store: Prediction) -> str:
     name = command.get("filterlist") or ""
     if not name:
         raise NotImported("filterlist= is empty")
+    if name in store.filter_lists:
+        return name
     # A name in another case finds the existing list (A-31).
     return next((existing for existing in store.filter_lists if same_name(existing, name)), name)
 
@@ -248,11 +251,11 @@ def _filter_list_name(command: NetshCommand, store: Store) -> str:
 # --- filter actions --------------------------------------------------------------------------------
 
 
-def _add_filter_action(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _add_filter_action(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     return (AddFilterAction(FilterAction(**_values(command, FILTER_ACTION_FIELDS))),)
 
 
-def _set_filter_action(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_filter_action(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     _refuse_tags(command, {"guid": _BY_GUID})
     values = _values(command, FILTER_ACTION_FIELDS)
     name = _existing(store.filter_actions, values.pop("name"), "filter action")
@@ -262,7 +265,7 @@ def _set_filter_action(command: NetshCommand, store: Store) -> tuple[Change, ...
     return tuple(changes)
 
 
-def _delete_filter_action(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_filter_action(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     names = list(store.filter_actions) if "all" in command.flags else [_name(command)]
     return tuple(DeleteFilterAction(name) for name in names)
 
@@ -270,7 +273,7 @@ def _delete_filter_action(command: NetshCommand, store: Store) -> tuple[Change, 
 # --- policies ------------------------------------------------------------------------------------
 
 
-def _add_policy(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _add_policy(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     values = _values(command, POLICY_FIELDS)
     assign = values.pop("assigned", None)
     changes: list[Change] = [AddPolicy(Policy(**values))]
@@ -280,7 +283,7 @@ def _add_policy(command: NetshCommand, store: Store) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _set_policy(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_policy(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     _refuse_tags(command, {"guid": _BY_GUID, "gponame": "it assigns the policy to a Group Policy object, outside the local store"})
     values = _values(command, POLICY_FIELDS)
     name = _existing(store.policies, values.pop("name"), "policy")
@@ -302,12 +305,12 @@ def _default_rule_switch(command: NetshCommand, policy: str) -> tuple[Change, ..
     return (SetDefaultRule(policy, DefaultResponseRule(activate=_bool("activatedefaultrule", text))),)
 
 
-def _delete_policy(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_policy(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     names = list(store.policies) if "all" in command.flags else [_name(command)]
     return tuple(DeletePolicy(name) for name in names)
 
 
-def _set_default_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_default_rule(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     values = _values(command, DEFAULT_RULE_FIELDS)
     methods = _auth_methods(command)
     if methods is not None:
@@ -327,7 +330,7 @@ def _rule_values(command: NetshCommand) -> dict[str, object]:
     return values
 
 
-def _add_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _add_rule(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     policy = _existing(store.policies, command.get("policy") or "", "policy")
     values = _rule_values(command)
     values["filter_list"] = _existing(store.filter_lists, values["filter_list"], "filter list")
@@ -335,11 +338,11 @@ def _add_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
     return (AddRule(policy, Rule(**values)),)
 
 
-def _set_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_rule(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     _refuse_tags(command, {"id": "rule ids are the host's own numbering; name the rule"})
     policy = _existing(store.policies, command.get("policy") or "", "policy")
     values = _rule_values(command)
-    name = _existing({rule.name: rule for rule in store.policies[policy].rules or ()}, values.pop("name"), f"rule of policy {policy!r}")
+    name = _existing({rule.name: rule for rule in store.rules(policy)}, values.pop("name"), f"rule of policy {policy!r}")
     for attr, mapping, what in (("filter_list", store.filter_lists, "filter list"), ("filter_action", store.filter_actions, "filter action")):
         if attr in values:
             values[attr] = _existing(mapping, values[attr], what)
@@ -349,10 +352,10 @@ def _set_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
     return tuple(changes)
 
 
-def _delete_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_rule(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     _refuse_tags(command, {"id": "rule ids are the host's own numbering; name the rule"})
     policy = _existing(store.policies, command.get("policy") or "", "policy")
-    rules = store.policies[policy].rules or ()
+    rules = store.rules(policy)
     if "all" in command.flags:
         if store.policies[policy].unnamed_rules:
             raise NotImported("delete rule all on a policy with unnamed rules is not imported")
@@ -363,14 +366,14 @@ def _delete_rule(command: NetshCommand, store: Store) -> tuple[Change, ...]:
 # --- the whole store -----------------------------------------------------------------------------
 
 
-def _delete_all(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _delete_all(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     """"Deletes all policies, filter lists, and filter actions." [S4]: policies (with their rules) first,
     so that no list or action is still in use when it goes."""
     return (*(DeletePolicy(name) for name in store.policies), *(DeleteFilterList(name) for name in store.filter_lists),
             *(DeleteFilterAction(name) for name in store.filter_actions))
 
 
-def _set_store(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_store(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     location = (command.get("location") or "").lower()
     if location != "local" or command.has("domain"):
         raise NotImported(f"set store location={command.get('location')} is not imported: only the local store is; the lines after it "
@@ -378,7 +381,7 @@ def _set_store(command: NetshCommand, store: Store) -> tuple[Change, ...]:
     return ()
 
 
-def _set_batch(command: NetshCommand, store: Store) -> tuple[Change, ...]:
+def _set_batch(command: NetshCommand, store: Prediction) -> tuple[Change, ...]:
     return ()  # queues the commands; their result is the same (SYNTAX.md §5)
 
 
@@ -405,13 +408,15 @@ def _existing(mapping: Mapping[str, object], name: object, what: str) -> str:
     Raises:
         NotImported: there is none: netsh would refuse the command.
     """
+    if isinstance(name, str) and name in mapping:
+        return name
     found = next((existing for existing in mapping if isinstance(name, str) and same_name(existing, name)), None)
     if found is None:
         raise NotImported(f"{what} {name!r} does not exist at this point of the script: netsh would refuse the command")
     return found
 
 
-_HANDLERS: Mapping[tuple[str, str], Callable[[NetshCommand, Store], tuple[Change, ...]]] = {
+_HANDLERS: Mapping[tuple[str, str], Callable[[NetshCommand, Prediction], tuple[Change, ...]]] = {
     ("add", "filterlist"): _add_filter_list,
     ("set", "filterlist"): _set_filter_list,
     ("delete", "filterlist"): _delete_filter_list,
@@ -436,7 +441,7 @@ _HANDLERS: Mapping[tuple[str, str], Callable[[NetshCommand, Store], tuple[Change
 class _StoreView:
     """The store as ``_ipsecpol`` asks about it."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Prediction) -> None:
         self._store = store
 
     def has_policy(self, name: str) -> bool:
@@ -449,8 +454,8 @@ class _StoreView:
         return any(same_name(existing, name) for existing in self._store.filter_actions)
 
     def rules(self, policy: str) -> list[tuple[str, str | None, str | None]]:
-        found = next((item for name, item in self._store.policies.items() if same_name(name, policy)), None)
-        return [(rule.name, rule.filter_list, rule.filter_action) for rule in (found.rules or ())] if found else []
+        found = next((name for name in self._store.policies if same_name(name, policy)), None)
+        return [(rule.name, rule.filter_list, rule.filter_action) for rule in self._store.rules(found)] if found else []
 
 
 __all__ = ["NotImported", "ScriptImport", "changes_of", "import_script", "netsh_changes"]

@@ -26,6 +26,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import (
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._predict import (
     DEFAULTS,
     NEGOTIATE_QM_METHODS,
+    Prediction,
     predict,
     with_defaults,
 )
@@ -289,3 +290,24 @@ REFUSED = [
 def test_a_change_netsh_could_not_apply_is_refused(change, message):
     with pytest.raises(PlanError, match=message):
         predict(HAVE, [change])
+
+
+# --- Prediction: one command at a time ---------------------------------------------------------------
+
+
+def test_a_prediction_applies_changes_as_predict_does_and_each_call_whole_or_not_at_all():
+    any_to_me = ALL_IN
+    first = [c.AddFilter("L", any_to_me), c.AddPolicy(Policy("P")), c.AssignPolicy("P", True)]
+    state = Prediction()
+    state.apply(first)
+    assert state.store() == predict(Store(), first)
+    assert list(state.filter_lists) == ["L"] and list(state.policies) == ["P"] and state.rules("P") == () and state.rules("Q") == ()
+    before = state.store()
+    twin = state.copy()
+    with pytest.raises(PlanError):  # the second change fails: the first is undone
+        state.apply([c.AddFilterList(FilterList("M")), c.AddPolicy(Policy("P"))])
+    with pytest.raises(PlanError):  # one change alone fails before it edits anything
+        state.apply([c.DeleteFilterList("Nowhere")])
+    assert state.store() == before
+    twin.apply([c.DeleteFilter("L", any_to_me)])
+    assert state.store() == before and twin.filter_lists["L"] == []
