@@ -55,9 +55,9 @@ ROWS = [
     ("set store location=local / set store local", ["set store location=local", "set store local", "add filterlist name=Local"]),
     ("pollinginterval, mmsec, mmpfs, mmlifetime (quoted values too)", [
         "add policy name=Tuned pollinginterval=30 mmsecmethods=\"3DES-SHA1-2 3DES-MD5-3\" mmpfs=\"no\" mmlifetime=60 assign=\"yes\""]),
-    ("desc=, filter=, mirror= abbreviations", ["add filterlist name=Short desc=abbreviated",
-                                                "add filter filterlist=Short srcaddr=any dstaddr=me mirror=no",
-                                                "add rule name=R policy=P filter=Short filteraction=Permit"]),
+    ("desc=, filter=, mirror= abbreviations", [
+        "add filterlist name=Short desc=abbreviated", "add filter filterlist=Short srcaddr=any dstaddr=me mirror=no",
+        "add rule name=R policy=P filter=Short filteraction=Permit"]),
     ("action=Permit / Block capitalised", ["add filteraction name=Cap1 action=Permit", "add filteraction name=Cap2 action=BLOCK"]),
     ("address ranges", ["add filter filterlist=L srcaddr=10.0.0.5-10.0.0.50 dstaddr=me protocol=tcp dstport=3389"]),
     ("delete all", ["add filter filterlist=L srcaddr=any dstaddr=me", "delete all", "add policy name=After"]),

@@ -113,11 +113,13 @@ def test_the_migration_playbook_writes_the_config_lists_the_rest_and_shows_the_c
 
 # --- equivalence: the script run on one emulated host, its import applied to another -------------------
 
-# (file, how the emulated host runs it, the console code page it needs, running_config_encoding)
+# (file, how the emulated host runs it, the console code page it needs, the encoding and line ends the file is
+# saved with for the test, running_config_encoding). The files are kept as UTF-8 with LF; each test saves
+# its copy the way Windows users' files are.
 EQUIVALENT_SCRIPTS = [
-    ("worm_block_gbk.bat", "batch", "936", "gbk"),  # cmd batch saved on a Chinese Windows (GBK)
-    ("mail_server_utf16.ps1", "powershell", "437", "auto"),  # PowerShell, saved by Out-File (UTF-16 with BOM)
-    ("exchange_context.txt", "netsh", "437", "auto"),  # a netsh -f context file, UTF-8
+    ("worm_block.bat", "batch", "936", "gbk", "\r\n", "gbk"),  # cmd batch saved on a Chinese Windows (GBK)
+    ("mail_server.ps1", "powershell", "437", "utf-16", "\r\n", "auto"),  # PowerShell saved by Out-File (UTF-16 with BOM)
+    ("exchange_context.txt", "netsh", "437", "utf-8", "\n", "auto"),  # a netsh -f context file, UTF-8
 ]
 
 
@@ -142,14 +144,16 @@ def normalised_store(host) -> dict:
     }
 
 
-@pytest.mark.parametrize("name, kind, codepage, encoding", EQUIVALENT_SCRIPTS, ids=[row[0] for row in EQUIVALENT_SCRIPTS])
-def test_a_script_and_its_import_leave_the_same_store(make_host, name, kind, codepage, encoding):
+@pytest.mark.parametrize("name, kind, codepage, saved_as, line_end, encoding", EQUIVALENT_SCRIPTS, ids=[row[0] for row in EQUIVALENT_SCRIPTS])
+def test_a_script_and_its_import_leave_the_same_store(make_host, tmp_path, name, kind, codepage, saved_as, line_end, encoding):
+    script = tmp_path / name
+    script.write_bytes((SCRIPTS / name).read_text(encoding="utf-8").replace("\n", line_end).encode(saved_as))
     ran, applied = make_host("ran-the-script"), make_host("applied-the-import")
     ran.env["NETSH_EMU_CODEPAGE"] = codepage
-    results = run_script_file(SCRIPTS / name, ran.env, kind)
+    results = run_script_file(script, ran.env, kind)
     assert results and all(result.rc == 0 and b"ERR IPsec" not in result.stdout for result in results), results
 
-    imported = parsed(applied, running_config_file=str(SCRIPTS / name), running_config_encoding=encoding)
+    imported = parsed(applied, running_config_file=str(script), running_config_encoding=encoding)
     assert imported["unsupported"] == []
     played = applied.play([task("ipsec_config", {"state": "replaced", "config": imported["parsed"]}, "apply")])
     assert played.rc == 0, played.stdout + played.stderr
