@@ -80,9 +80,14 @@ class EmulatedHost:
 
     ``management_port`` is the port of the play's connection: what the role must keep open.
     Call :meth:`close` when done (the fixtures do): it stops the WinRM endpoint, if any.
+
+    ``enforce``: whether the WinRM endpoint drops what its assigned policy blocks, as Windows does
+    (``emulated_winrm``). Off by default here: most tests build policies that say nothing about the
+    management channel (a real host would lock the controller out of the next task), to check the
+    store; tests of the channel itself turn it on (``endpoint.enforce``).
     """
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, enforce: bool = False) -> None:
         self.workdir = workdir
         self.state_file = workdir / "netsh-store.json"
         self.log_file = workdir / "round-trips.jsonl"
@@ -104,7 +109,7 @@ class EmulatedHost:
         )
         self._runs = 0
         if CONNECTION == "winrm":
-            self.endpoint = EmulatedWindowsHost(workdir).start()
+            self.endpoint = EmulatedWindowsHost(workdir, enforce=enforce).start()
             self.endpoint.env = self.env  # the same dict: a test's NETSH_EMU_* change reaches the host
             self.management_port = self.endpoint.port
             connection = " ".join(f"{name}={value}" for name, value in self.endpoint.ansible_vars().items())
@@ -121,7 +126,7 @@ class EmulatedHost:
     def restart_endpoint(self) -> None:
         """After the WinRM endpoint was killed, start a new one on the same port and store (WinRM runs only)."""
         assert self.endpoint is not None, "only a WinRM host has an endpoint to restart"
-        self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port).start()
+        self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port, enforce=self.endpoint.enforce).start()
         self.endpoint.env = self.env
 
     def play(

@@ -17,6 +17,14 @@ APPLY = f"{ROLE} : Apply the packet filter policy"
 SHOW = f"{ROLE} : Show what the hosts permit"
 
 
+@pytest.fixture(autouse=True)
+def enforced(host):
+    """Over WinRM the emulated host drops what its assigned policy blocks: every run of the role here must
+    keep the controller (192.0.2.10 as the host sees it) able to reach it."""
+    if host.endpoint is not None:
+        host.endpoint.enforce = True
+
+
 def table(played, host_name: str = "winhost") -> list:
     """The table the role showed for ``host_name`` (one run_once task loops over the batch's hosts)."""
     shown = played.task(SHOW)

@@ -10,13 +10,20 @@ Public API::
         host.round_trips                  # Command operations so far
         host.operations                   # {"http": n, "Create": n, "Command": n, "Send": n, ...}
         host.env["NETSH_EMU_LANG"] = ...  # netsh emulator settings, read at every command
+        host.enforce = False              # the assigned IPsec policy is enforced unless switched off
+        host.dropped                      # connections and requests the policy dropped (no answer)
+
+    EmulatedWindowsHost(workdir, controller_address="192.0.2.10", host_addresses=["192.0.2.20"],
+                        server_addresses={"dns": ["192.0.2.53"]}, enforce=True)   # the emulated network
 
 and the command ``tests/emulator/bin/emulated-winrm-host`` (see ``_cli``) for other processes.
 """
 
 from __future__ import annotations
 
+from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, EmulatedNetwork, Evaluation
 from ._server import DEFAULT_ACCOUNTS, EmulatedWindowsHost
 from ._windows import CMD_LINE_LIMIT, run_command_line
 
-__all__ = ["EmulatedWindowsHost", "DEFAULT_ACCOUNTS", "CMD_LINE_LIMIT", "run_command_line"]
+__all__ = ["EmulatedWindowsHost", "DEFAULT_ACCOUNTS", "CMD_LINE_LIMIT", "run_command_line", "DEFAULT_CONTROLLER_ADDRESS",
+           "DEFAULT_HOST_ADDRESSES", "EmulatedNetwork", "Evaluation"]

@@ -2,10 +2,14 @@
 
     emulated-winrm-host --workdir DIR [--port 0] [--latency 0.05] [--user vagrant --password vagrant]
                         [--no-basic] [--ready-file FILE]
+                        [--controller-address 192.0.2.10] [--host-address 192.0.2.20 ...]
+                        [--server-address dns=192.0.2.53 ...] [--no-enforce]
 
 Once listening it writes ``FILE`` (JSON ``{"port", "pid", "endpoint", "workdir"}``) atomically, so a
 caller waits for that file and then connects; the counters are kept in ``DIR/winrm-operations.json``.
 On SIGTERM/SIGINT it stops listening, removes ``FILE`` and exits 0. The store stays in ``DIR``.
+The host enforces its assigned IPsec policy on the controller's packets unless ``--no-enforce`` is given; the
+addresses are those of the emulated network (``EmulatedWindowsHost``). A malformed address is a usage error (exit 2).
 """
 
 from __future__ import annotations
@@ -17,26 +21,22 @@ import signal
 import threading
 from pathlib import Path
 
+from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES
 from ._server import EmulatedWindowsHost
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, serve until told to stop; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="emulated-winrm-host", description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--workdir", required=True, type=Path, help="the host's directory: netsh store, counters")
-    parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: a free one)")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds slept before answering each HTTP request")
-    parser.add_argument("--user", default="vagrant")
-    parser.add_argument("--password", default="vagrant")
-    parser.add_argument("--no-basic", action="store_true", help="offer NTLM only")
-    parser.add_argument("--ready-file", type=Path, help="written with the port and pid once listening")
+    parser = _parser()
     args = parser.parse_args(argv)
+    try:
+        host = host_from_arguments(args)
+    except ValueError as error:
+        parser.error(str(error))  # exits 2
 
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *dummy: stop.set())
-    host = EmulatedWindowsHost(args.workdir, accounts={args.user: args.password}, allow_basic=not args.no_basic,
-                               latency=args.latency, port=args.port, publish_counters=True)
     host.start()
     try:
         if args.ready_file:
@@ -51,3 +51,41 @@ def main(argv: list[str] | None = None) -> int:
         if args.ready_file:
             args.ready_file.unlink(missing_ok=True)
     return 0
+
+
+def host_from_arguments(args: argparse.Namespace) -> EmulatedWindowsHost:
+    """The (not yet started) host the parsed command line describes; raises ``ValueError`` for a bad address."""
+    servers: dict[str, list[str]] = {}
+    for setting in args.server_address:
+        kind, separator, address = setting.partition("=")
+        if not separator:
+            raise ValueError(f"--server-address {setting!r}: expected TYPE=ADDRESS, e.g. dns=192.0.2.53")
+        servers.setdefault(kind.strip().lower(), []).append(address)
+    return EmulatedWindowsHost(args.workdir, accounts={args.user: args.password}, allow_basic=not args.no_basic,
+                               latency=args.latency, port=args.port, publish_counters=True,
+                               controller_address=args.controller_address, host_addresses=args.host_address or DEFAULT_HOST_ADDRESSES,
+                               server_addresses=servers, enforce=not args.no_enforce)
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line read as ``main`` reads it (argparse exits 2 on a usage error)."""
+    return _parser().parse_args(argv)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="emulated-winrm-host", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--workdir", required=True, type=Path, help="the host's directory: netsh store, counters")
+    parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: a free one)")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds slept before answering each HTTP request")
+    parser.add_argument("--user", default="vagrant")
+    parser.add_argument("--password", default="vagrant")
+    parser.add_argument("--no-basic", action="store_true", help="offer NTLM only")
+    parser.add_argument("--ready-file", type=Path, help="written with the port and pid once listening")
+    parser.add_argument("--controller-address", default=DEFAULT_CONTROLLER_ADDRESS,
+                        help="the controller's address as the host sees it (emulated network)")
+    parser.add_argument("--host-address", action="append", default=[], metavar="ADDRESS",
+                        help=f"an address of the host, what 'me' stands for; repeat for several (default {DEFAULT_HOST_ADDRESSES[0]})")
+    parser.add_argument("--server-address", action="append", default=[], metavar="TYPE=ADDRESS",
+                        help="a server the host is configured with (dns, wins, dhcp, gateway); repeat for several")
+    parser.add_argument("--no-enforce", action="store_true", help="do not enforce the assigned IPsec policy")
+    return parser

@@ -13,29 +13,38 @@ HTTP request is answered (in that request's thread, so hosts and connections do 
 answers nothing, as a host that went down would not. :meth:`EmulatedWindowsHost.kill` is the abrupt
 version: connections reset and the running command cut off where it stands, as when a host loses
 power or its network.
+
+The host enforces the IPsec policy its store has assigned (``enforce``, see ``_enforcement``): every new
+TCP connection and every HTTP request is the controller's packet, judged against the store as it is then.
+A packet the policy drops gets nothing back, as Windows answers nothing to it: the connection is kept
+open, unread and unanswered, until the client gives up, and is closed only when the host stops.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
 import struct
 import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from . import _soap
 from ._auth import ConnectionAuth, Unauthorized, register_accounts
+from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, EmulatedNetwork, Evaluation, evaluate
 from ._shells import ShellTable
 from ._windows import run_command_line
 
 DEFAULT_ACCOUNTS = {"vagrant": "vagrant"}
 _ACTION_BASE = "http://schemas.microsoft.com/wbem/wsman/1/windows/shell/"
 _TRANSFER_BASE = "http://schemas.xmlsoap.org/ws/2004/09/transfer/"
+# How many evaluated packets host.evaluations keeps (the latest).
+EVALUATIONS_KEPT = 1000
 
 
 class EmulatedWindowsHost:
@@ -45,6 +54,12 @@ class EmulatedWindowsHost:
     ``winrm-operations.json`` (the counters, rewritten after every operation, for readers in other
     processes). ``env`` adds netsh emulator settings (``NETSH_EMU_*``); ``host.env`` is read at every
     command, so a test may change it between plays. ``port=0`` picks a free port.
+
+    The emulated network (``_enforcement.EmulatedNetwork``): the controller reaches the host from
+    ``controller_address`` at the first of ``host_addresses`` of its family; ``me`` in a filter is any of
+    ``host_addresses``, and ``server_addresses`` gives the DNS, WINS, DHCP and gateway servers the server types
+    of a filter stand for. With ``enforce`` (read at every connection and request) the host drops what its
+    assigned policy drops. Raises ``ValueError`` for a malformed address.
     """
 
     def __init__(
@@ -58,7 +73,12 @@ class EmulatedWindowsHost:
         port: int = 0,
         env: Mapping[str, str] | None = None,
         publish_counters: bool = False,
+        controller_address: str = DEFAULT_CONTROLLER_ADDRESS,
+        host_addresses: Sequence[str] = DEFAULT_HOST_ADDRESSES,
+        server_addresses: Mapping[str, Sequence[str]] | None = None,
+        enforce: bool = True,
     ) -> None:
+        self.network = EmulatedNetwork(controller_address, host_addresses, server_addresses)  # checked before anything is made
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_file = self.workdir / "netsh-store.json"
@@ -68,6 +88,8 @@ class EmulatedWindowsHost:
         self.latency = latency
         self.env = {"NETSH_EMU_STATE": str(self.state_file), **(env or {})}
         self.command_lines: list[str] = []  # every command line run, in order
+        self.enforce = enforce
+        self._evaluations: deque[Evaluation] = deque(maxlen=EVALUATIONS_KEPT)
         self._publish = publish_counters
         self._requested_port = port
         self._operations: Counter = Counter()
@@ -184,6 +206,26 @@ class EmulatedWindowsHost:
             if self._publish:
                 self._write_counters()
 
+    @property
+    def evaluations(self) -> list[Evaluation]:
+        """The packets judged under the policy so far (the latest :data:`EVALUATIONS_KEPT`), oldest first."""
+        return list(self._evaluations)
+
+    @property
+    def dropped(self) -> list[Evaluation]:
+        """The evaluations whose packet the policy dropped: connections and requests that got no answer."""
+        return [evaluation for evaluation in self._evaluations if not evaluation.decision.delivered]
+
+    def admits(self, kind: str, client_port: int, port: int) -> bool:
+        """Whether the controller's packet of a new connection (``kind`` ``connection``) or of an HTTP request
+        (``request``), from ``client_port`` to the endpoint's ``port``, gets through: always without ``enforce``;
+        otherwise as the store's assigned policy decides now. Each packet judged is kept in :attr:`evaluations`."""
+        if not self.enforce:
+            return True
+        evaluation = evaluate(kind, self.env.get("NETSH_EMU_STATE", str(self.state_file)), self.network, client_port, port)
+        self._evaluations.append(evaluation)
+        return evaluation.decision.delivered
+
     def _write_counters(self) -> None:
         if not self._publish:
             return
@@ -251,6 +293,8 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
         super().__init__(address, handler)
         self._connections: set[socket.socket] = set()
+        # Connections whose packets the policy dropped: open, unread, unanswered until the host stops.
+        self._swallowed: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         self._closed = False
         self._reset = False
@@ -266,15 +310,39 @@ class _Server(ThreadingHTTPServer):
                 return
         _shut(connection, self._reset)
 
+    def swallow(self, connection: socket.socket) -> None:
+        """Leave ``connection`` open with nothing read or sent, as a host that drops its packets; its handler ends
+        without closing it (:meth:`shutdown_request`), and :meth:`close_connections` closes it when the host stops."""
+        with self._connections_lock:
+            self._connections.discard(connection)
+            if not self._closed:
+                self._swallowed.add(connection)
+
+    def shutdown_request(self, request) -> None:
+        """Close a connection whose handler has ended, unless it was swallowed."""
+        with self._connections_lock:
+            if request in self._swallowed:
+                return
+        super().shutdown_request(request)
+
     def close_connections(self, reset: bool = False) -> None:
         """Shut every open connection down, and any opened later; their handler threads then end.
+        Swallowed connections, which no thread uses any more, are closed here too.
 
         With ``reset`` each connection is aborted (see :func:`_shut`), as a host that lost power."""
         with self._connections_lock:
             connections, self._connections, self._closed = list(self._connections), set(), True
+            swallowed, self._swallowed = list(self._swallowed), set()
             self._reset = self._reset or reset
         for connection in connections:
             _shut(connection, reset)
+        for connection in swallowed:
+            if reset:  # a reset alone, no FIN before it (nothing else uses the socket)
+                with contextlib.suppress(OSError):
+                    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            else:
+                _shut(connection)
+            connection.close()
 
     def handle_error(self, request, client_address) -> None:
         """Quiet once the host is stopping: a connection it closed is no error."""
@@ -314,6 +382,29 @@ class _Handler(BaseHTTPRequestHandler):
         host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
         self.auth = ConnectionAuth(host.accounts, host.allow_basic)
         self.server.track(self.connection, True)  # type: ignore[attr-defined]
+        # The first packet of the connection (on Windows its SYN): dropped, the connection is never served.
+        self.dropped = not self._admitted("connection")
+
+    def handle(self) -> None:
+        """Serve the connection's requests, unless the policy dropped the connection itself."""
+        if not self.dropped:
+            super().handle()
+
+    def parse_request(self) -> bool:
+        """Judge the request that has arrived, then read its request line and headers. A request the policy drops
+        gets no answer, not even to a malformed request line, and ends the connection's service without closing it
+        (the client's later packets would be dropped alike)."""
+        if self._admitted("request"):
+            return super().parse_request()
+        self.dropped = self.close_connection = True
+        return False
+
+    def _admitted(self, kind: str) -> bool:
+        host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
+        if host.admits(kind, self.client_address[1], self.server.server_address[1]):
+            return True
+        self.server.swallow(self.connection)  # type: ignore[attr-defined]
+        return False
 
     def finish(self) -> None:
         self.server.track(self.connection, False)  # type: ignore[attr-defined]

@@ -16,6 +16,9 @@ command runs any more and a hanging one (``NETSH_EMU_HANG_AT``) stops hanging (s
 * :func:`run_script` ``(script, env, kind, *, encoding=None, context="") -> list[CommandResult]``,
   :func:`run_script_file`, :func:`plan_script` -- a user's batch file, PowerShell script or netsh script run
   on the emulated host (``_script_host``); :class:`ScriptNotRunnable` when a line cannot be run exactly.
+* :func:`decide` ``(store, packet, network) -> Decision`` and :func:`decide_from_file` ``(state_path, packet, network)``
+  -- what the host's assigned policy does with one packet (``_packet_filter``: :class:`Packet`, :class:`Network`,
+  :class:`PacketFilterError`).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from __future__ import annotations
 from ._bootstrap_emulation import run_powershell
 from ._crt import join_c, split_c
 from ._netsh import run_netsh
+from ._packet_filter import Decision, Network, Packet, PacketFilterError, decide, decide_from_file
 from ._script_host import CommandResult, plan_script, run_script, run_script_file
 from ._script_steps import ScriptNotRunnable
 
 __all__ = ["run_netsh", "run_powershell", "split_c", "join_c", "run_script", "run_script_file", "plan_script",
-           "CommandResult", "ScriptNotRunnable"]
+           "CommandResult", "ScriptNotRunnable", "decide", "decide_from_file", "Decision", "Network", "Packet", "PacketFilterError"]

@@ -26,14 +26,20 @@ ENCRYPTED_PROTOCOL = "application/HTTP-SPNEGO-session-encrypted"
 ENCRYPTED_TYPE = f'multipart/encrypted;protocol="{ENCRYPTED_PROTOCOL}";boundary="Encrypted Boundary"'
 
 
-def session(host, transport: str = "basic", user: str = USER, password: str = PASSWORD):
-    """A pywinrm Session for *host* (``basic`` or ``ntlm``)."""
-    return winrm.Session(host.endpoint, auth=(user, password), transport=transport, server_cert_validation="ignore")
+# pywinrm's shortest time-outs (whole seconds, the read time-out above the operation time-out): a client that
+# gives up on a host that drops its packets within about 2 s.
+SHORT_TIMEOUTS = {"read_timeout_sec": 2, "operation_timeout_sec": 1}
 
 
-def protocol(host, transport: str = "basic", user: str = USER, password: str = PASSWORD):
-    """A pywinrm Protocol for *host*, for the step-by-step API (run_command, send_command_input, ...)."""
-    return winrm.Protocol(host.endpoint, transport=transport, username=user, password=password, server_cert_validation="ignore")
+def session(host, transport: str = "basic", user: str = USER, password: str = PASSWORD, **options):
+    """A pywinrm Session for *host* (``basic`` or ``ntlm``); ``options`` go to pywinrm's Protocol (time-outs)."""
+    return winrm.Session(host.endpoint, auth=(user, password), transport=transport, server_cert_validation="ignore", **options)
+
+
+def protocol(host, transport: str = "basic", user: str = USER, password: str = PASSWORD, **options):
+    """A pywinrm Protocol for *host*, for the step-by-step API (run_command, send_command_input, ...); ``options``
+    are more Protocol arguments (time-outs)."""
+    return winrm.Protocol(host.endpoint, transport=transport, username=user, password=password, server_cert_validation="ignore", **options)
 
 
 def run(proto, command: str, shell_id: str | None = None, **kwargs) -> tuple[bytes, bytes, int]:
