@@ -38,8 +38,9 @@ COLLECTIONS = REPO / ".cache" / "collections"
 CONNECTION = os.environ.get("LOCKDOWN_TEST_CONNECTION", "local")
 if CONNECTION not in ("local", "winrm"):
     raise pytest.UsageError(f"LOCKDOWN_TEST_CONNECTION must be local or winrm, not {CONNECTION!r}")
-# Tests that need several WinRM endpoints belong to the WinRM run of the suite.
-collect_ignore = [] if CONNECTION == "winrm" else ["test_multi_host.py"]
+# Tests that need several WinRM endpoints, or a host that enforces its policy on the connection, belong
+# to the WinRM run of the suite.
+collect_ignore = [] if CONNECTION == "winrm" else ["test_multi_host.py", "test_lockout_end_to_end.py"]
 # Fetching a file from a Windows host runs a PowerShell module (ansible.windows.win_stat).
 FETCH_NEEDS_POWERSHELL = pytest.mark.skipif(
     CONNECTION == "winrm",

@@ -1,0 +1,89 @@
+"""The role's lockout suite, end to end over WinRM: the emulated host enforces its assigned policy with
+its own evaluator (tests/emulator, independent of the collection's guard), so a lockout really happens.
+
+For every WinRM or PSRP case of tests/unit/plugins/plugin_utils/test_lockout_suite.py that the role
+accepts or the guard refuses (not the settings refusals, which never reach a host): the host is given
+the case's store, the role is applied with the guard bypassed (``packet_filter_allow_lockout``, so the
+refused configurations are forced through), and then, for every packet the guard judged on the port the
+connection uses, a new connection comes from that packet's source as the host sees it. The host must
+answer exactly when the guard called the packet safe. Verdicts the guard flags as depending on an order
+Windows does not document are not compared (the emulated host has one order; the guard refuses them
+whatever it is).
+
+The case's ports are moved to the port the emulated endpoint listens on (a free loopback port), so
+that a foreign policy permitting "the connection's port" still does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+import winrm
+from emulated_winrm import EmulatedNetwork
+
+from conftest import EmulatedHost
+from ipsec_support import task
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "plugin_utils"))
+from test_lockout_suite import CASES, SAFE  # noqa: E402  (the unit suite's table)
+
+ROLE = "lockdown.ipsec.packet_filter"
+APPLY = f"{ROLE} : Apply the packet filter policy"
+WINRM_PORTS = (5985, 5986, 15985)  # the suite's winrm and psrp connections
+HOST_ADDRESSES = ("192.0.2.20", "2001:db8::20")
+END_TO_END = [case for case in CASES if case.connection_port in WINRM_PORTS and case.variable is None and case.bug is None]
+
+
+def moved(value, old: int, new: int):
+    """``value`` with every port ``old`` (an int anywhere in it) as ``new``."""
+    if isinstance(value, dict):
+        return {key: moved(item, old, new) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [moved(item, old, new) for item in value]
+    return new if value == old and not isinstance(value, bool) else value
+
+
+def answers(host: EmulatedHost, source: str, destination: str) -> bool:
+    """Whether a new connection from ``source`` (as the host sees it) to ``destination`` gets an answer."""
+    addresses = HOST_ADDRESSES if destination == "me" else (destination, *HOST_ADDRESSES)
+    host.endpoint.network = EmulatedNetwork(source, addresses, None)
+    vars_ = host.endpoint.ansible_vars()
+    session = winrm.Session(f"http://127.0.0.1:{host.management_port}/wsman", auth=(vars_["ansible_user"], vars_["ansible_password"]),
+                            transport="ntlm", server_cert_validation="ignore", read_timeout_sec=2, operation_timeout_sec=1)
+    try:
+        return session.run_cmd("netsh", ["ipsec", "static", "show", "store"]).status_code == 0
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        return False
+
+
+@pytest.mark.parametrize("case", END_TO_END, ids=[case.name for case in END_TO_END])
+def test_the_host_answers_exactly_the_packets_the_guard_calls_safe(tmp_path, case):
+    host = EmulatedHost(tmp_path, enforce=False)
+    try:
+        port = host.management_port
+        if case.foreign:
+            seeded = host.play([task("ipsec_config", {"state": "replaced", "config": moved(case.foreign, case.connection_port, port)}, "seed")])
+            assert seeded.rc == 0, seeded.stdout + seeded.stderr
+        variables = {f"packet_filter_{name}": value for name, value in moved(dict(case.options), case.connection_port, port).items()}
+        variables.update(packet_filter_allow_lockout=True, packet_filter_backup=False)
+        played = host.play([{"name": "packet filter", "ansible.builtin.include_role": {"name": ROLE}}], vars=variables)
+        assert played.rc == 0, played.stdout + played.stderr
+        verdicts = played.task(APPLY)["guard"]
+        assert verdicts and all(verdict["safe"] for verdict in verdicts) == (case.expected == SAFE), verdicts
+
+        host.endpoint.enforce = True
+        compared = 0
+        for verdict in verdicts:
+            if verdict["destination_port"] != port or verdict["order_dependent"] or verdict["protocol"] != "tcp":
+                continue
+            ipaddress.ip_address(verdict["source"])  # the guard names the address it tried
+            assert answers(host, verdict["source"], verdict["destination"]) == verdict["safe"], (verdict, case.why)
+            compared += 1
+        if case.expected == SAFE:
+            assert compared, f"no packet of the guard was on the connection's port {port}: {verdicts}"
+    finally:
+        host.close()
