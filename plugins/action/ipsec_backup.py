@@ -13,7 +13,7 @@ The flows are in ``plugin_utils/_backup.py``.
 
 from __future__ import annotations
 
-from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import BackupCopy, IpsecActionBase, on_failure
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._argspec import validated_option
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._backup import UNPREDICTABLE, export, export_command, restore_native, restore_structured
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._backup_file import backup_text, read_backup, write_backup
@@ -46,7 +46,9 @@ class ActionModule(IpsecActionBase):
             if path is None and local is None:
                 raise InvalidInput("path", None, "state exported needs path (a native export on the host), controller_file "
                                                  "(a structured backup on the controller), or both")
-            return self._export(runner, path, local, check_mode=check_mode)
+            return self._export(runner, path, local, params["fetch_to"], check_mode=check_mode)
+        if params["fetch_to"]:
+            raise InvalidInput("fetch_to", params["fetch_to"], "applies to state exported only (a copy of the export it makes)")
         if (path is None) == (local is None):
             raise InvalidInput("path", path, "state restored needs exactly one of path (a native export on the host) and "
                                              "controller_file (a structured backup on the controller)")
@@ -65,11 +67,18 @@ class ActionModule(IpsecActionBase):
                                  accept_domain_policy=params["accept_domain_policy"])
         return _native_result(outcome, path, check_mode=check_mode, diff=diff)
 
-    def _export(self, runner, path, local, *, check_mode) -> dict:
-        store = export(runner, path, check_mode=check_mode, carried=self.carried)
+    def _export(self, runner, path, local, fetch_to, *, check_mode) -> dict:
+        if fetch_to and path is None:
+            raise InvalidInput("fetch_to", fetch_to, "copies the native export: it needs path")
+        copy = BackupCopy(self._loader.path_dwim(fetch_to), option="fetch_to") if fetch_to else None
+        store, notes = export(runner, path, check_mode=check_mode, carried=self.carried, keep_backup=copy)
         # A native export always writes its file: changed, and in check mode what would run.
         result = {"changed": path is not None, "assigned": store.assigned_policy or "", "config": store_to_data(store),
                   "commands": [] if path is None else [command_line(export_command(path))]}
+        if copy is not None and copy.written:
+            result["fetched_to"] = copy.path
+        if notes:
+            result["warnings"] = list(notes)
         if local is not None:
             text = backup_text(store, host=self.task_vars.get("inventory_hostname", "the host"))
             written = write_backup(local, text, check_mode=check_mode)

@@ -16,12 +16,12 @@ description:
   - A B(native export) (O(path)) is a file on the Windows host written by C(netsh ipsec static exportpolicy),
     the format of the IP Security Policies console's "Export Policies". It can be imported on any Windows host,
     with or without this collection, but its content cannot be read on the controller. RV(assigned) says which
-    policy was assigned, because an export does not restore the assignment; keep it with the file.
+    policy was assigned, because an export does not restore the assignment; keep it with the file. O(fetch_to)
+    copies the file to the controller in the same round trip.
   - A B(structured backup) (O(controller_file)) is the whole store as data in a YAML file on the controller, in
     the shape of the O(lockdown.ipsec.ipsec_config#module:config) option of M(lockdown.ipsec.ipsec_config), the
     assigned policy included. It holds pre-shared keys in clear, so it is written with mode C(0600) (and never
-    shown in the task's result, where keys are C(********)). It needs nothing on the host and no
-    M(ansible.builtin.fetch).
+    shown in the task's result, where keys are C(********)). It needs nothing on the host.
   - With O(state=restored) and O(path), restores a native export. The file must open for reading on the host
     before anything is deleted (also in check mode); then one write batch deletes everything (C(delete all)),
     imports the file (C(importpolicy)) and, when O(assigned) is given, assigns that policy. If any of it fails
@@ -58,9 +58,20 @@ options:
         name has no extension). A relative path is relative to the working directory of the connection's
         process on the host.
       - With O(state=exported), written; with O(state=restored), read.
-      - To keep a copy on the controller, fetch it with M(ansible.builtin.fetch) after the export, or use
-        O(controller_file) instead.
+      - To keep a copy on the controller, give O(fetch_to) (the export is read back in the same round trip), or
+        use O(controller_file) instead.
     type: str
+  fetch_to:
+    description:
+      - With O(state=exported) and O(path), a file on the controller to copy the native export to. The round
+        trip that exports the store reads the file back, so the copy costs nothing more and needs nothing on
+        the host (no M(ansible.builtin.fetch), no C(ansible.windows)).
+      - A relative path is relative to the playbook, as the C(dest) of M(ansible.builtin.fetch) is. Parent
+        directories are created; the file is written with mode C(0600) and replaced atomically. Not written in
+        check mode.
+      - If the export cannot be read back or the file cannot be written, the task warns; the export is still on
+        the host.
+    type: path
   controller_file:
     description:
       - The structured backup file on the controller (YAML). A relative path is relative to the playbook's
@@ -156,6 +167,11 @@ config:
     filter_actions: []
     policies: []
     assigned: ""
+fetched_to:
+  description: With O(fetch_to), the file on the controller the native export was copied to.
+  returned: state is exported, fetch_to is given, not in check mode, and the copy was written
+  type: str
+  sample: /home/ops/playbooks/backups/web01.ipsec
 controller_file:
   description: With O(controller_file), the absolute path of the structured backup on the controller.
   returned: state is exported and controller_file is given

@@ -18,9 +18,11 @@ Two kinds of backup (``ipsec_backup``):
 
 from __future__ import annotations
 
+from typing import Callable
+
 from ._carry import Carried
-from ._engine import OnFailure, Outcome, apply, converge, current_store, export_command, refuse_under_domain_policy
-from ._read import gather, read_host
+from ._engine import OnFailure, Outcome, apply, converge, current_store, export_command, kept_export, refuse_under_domain_policy
+from ._read import gather, read_host, read_round_trip
 from ._errors import LockdownError
 from ._model import Policy, Store
 from ._plan import Scope, State
@@ -42,26 +44,32 @@ def restore_commands(path: str, assigned: str | None) -> tuple[tuple[str, ...], 
     return tuple(commands)
 
 
-def export(runner: NetshRunner, path: str | None, *, check_mode: bool, carried: Carried | None = None) -> Store:
+def export(
+    runner: NetshRunner, path: str | None, *, check_mode: bool, carried: Carried | None = None,
+    keep_backup: Callable[[bytes], str | None] | None = None,
+) -> tuple[Store, tuple[str, ...]]:
     """Read the store and, with ``path`` and not in check mode, export it natively in the same round trip.
 
     Returns the store as read (the export holds the same, without the assignment); in check mode, the
-    store carried from the earlier tasks of the run when there is one (``_engine.current_store``).
+    store carried from the earlier tasks of the run when there is one (``_engine.current_store``). With
+    ``keep_backup`` the same round trip reads the export back and hands it over once the export
+    succeeded, as ``_engine.apply`` does; the warnings returned are its and a failed read back's.
 
     Raises:
         LockdownError: netsh could not export (its words in the message), or the read failed.
     """
     if path is None or check_mode:
-        return current_store(runner, check_mode=check_mode, carried=carried)[0]
+        return current_store(runner, check_mode=check_mode, carried=carried)[0], ()
     if carried is not None:
         carried.forget()
     command = export_command(path)
-    state, (exported,) = read_host(runner, then=[command])
-    store = state.store
+    read = read_round_trip(runner, then=[command], read_back=[path] if keep_backup is not None else [])
+    (exported,) = read.results
     if exported.failed:
         said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
         raise LockdownError(f"netsh could not export the IPsec policy store: {command_line(command)} -> {said}")
-    return store
+    notes = kept_export(read.read_back[0], keep_backup) if keep_backup is not None else ()
+    return read.state.store, notes
 
 
 def restore_native(

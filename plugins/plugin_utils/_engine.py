@@ -310,7 +310,7 @@ def apply(
             raise BackupFailed(f"netsh could not export the IPsec policy store to {backup_to}, so no change was made: "
                                f"{command_line(export[0])} -> {said}")
         if read_back:
-            notes = _kept(answer.read_back[0], keep_backup)
+            notes = kept_export(answer.read_back[0], keep_backup)
     try:
         raise_for_failure(results, requested=outcome.commands)
     except BatchFailed as failure:
@@ -322,8 +322,9 @@ def apply(
     return notes
 
 
-def _kept(exported: ReadBack, keep_backup: Callable[[bytes], str | None]) -> tuple[str, ...]:
-    """Hand the export read back to ``keep_backup``; the warnings to report."""
+def kept_export(exported: ReadBack, keep_backup: Callable[[bytes], str | None]) -> tuple[str, ...]:
+    """Hand an export read back (from a batch whose ``exportpolicy`` succeeded) to ``keep_backup``; the
+    warnings to report: ``keep_backup``'s, or that the file could not be read back."""
     if exported.data is None:
         return (f"the store was exported to {exported.path} on the host, but the file could not be read back to the controller: "
                 f"{exported.error or 'no reason given'}. The backup stays on the host only.",)
@@ -363,5 +364,5 @@ def rendered(want: Store) -> Sequence[tuple[str, ...]]:
 
 __all__ = [
     "ApplyFailed", "BackupFailed", "OnFailure", "Outcome", "Undo", "apply", "converge", "current_state", "current_store", "export_command",
-    "gather", "read_store", "refuse_under_domain_policy", "rendered",
+    "gather", "kept_export", "read_store", "refuse_under_domain_policy", "rendered",
 ]

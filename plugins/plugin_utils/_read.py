@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import NamedTuple, Optional, Sequence, Tuple
 
 from ._errors import LockdownError, PlanError
 from ._methods import AuthKind
@@ -31,7 +31,7 @@ from ._parse import READ_COMMANDS, parse_store
 from ._present import store_to_data
 from ._registry_store import DomainPolicy, decode_snapshot
 from ._trace import answer_trace, secrets_of, withheld_trace
-from ._transport import BatchRequest, CommandResult, NetshRunner, codec_of
+from ._transport import BatchRequest, CommandResult, NetshRunner, ReadBack, codec_of
 
 
 class ReadFrom(enum.Enum):
@@ -51,13 +51,29 @@ class HostState:
     codepage: int
 
 
+class HostRead(NamedTuple):
+    """What one read round trip brought back: the host's state, the results of the commands run after
+    the read (``then``), and the files read back after them (``read_back``)."""
+
+    state: HostState
+    results: Tuple[CommandResult, ...]
+    read_back: Tuple[ReadBack, ...] = ()
+
+
 def read_host(runner: NetshRunner, *, files: Sequence[str] = (), then: Sequence[Sequence[str]] = ()) -> Tuple[HostState, Tuple[CommandResult, ...]]:
+    """:func:`read_round_trip` without files read back: the state and the results of ``then``."""
+    read = read_round_trip(runner, files=files, then=then)
+    return read.state, read.results
+
+
+def read_round_trip(runner: NetshRunner, *, files: Sequence[str] = (), then: Sequence[Sequence[str]] = (), read_back: Sequence[str] = ()) -> HostRead:
     """Read the store in one round trip, the way ``runner.read_from`` says.
 
     Args:
         files: paths that must open on the host first (nothing runs otherwise).
         then: netsh commands to run in the same round trip that change no policy (e.g. an export);
             their results come back second, in order.
+        read_back: files on the host to bring back after ``then`` (e.g. the export it wrote).
 
     Raises:
         FilesUnreadable: a file of ``files`` cannot be opened; nothing was read.
@@ -66,7 +82,7 @@ def read_host(runner: NetshRunner, *, files: Sequence[str] = (), then: Sequence[
     """
     registry = ReadFrom(runner.read_from) is ReadFrom.REGISTRY
     commands = tuple(then) if registry else (*READ_COMMANDS, *then)
-    answer = runner.run(BatchRequest(commands, stop_on_error=False, files=tuple(files), registry=True))
+    answer = runner.run(BatchRequest(commands, stop_on_error=False, files=tuple(files), read_back=tuple(read_back), registry=True))
     # The netsh path uses the Group Policy key only: the store's keys are neither read nor traced, so
     # nothing in them (a value the payload reader refuses, a key netsh printed otherwise) reaches it.
     try:
@@ -87,7 +103,7 @@ def read_host(runner: NetshRunner, *, files: Sequence[str] = (), then: Sequence[
         runner.log(f"round trip {runner.round_trips}: what the host sent (pre-shared keys hidden): "
                    f"{answer_trace(answer.document, secrets, local=registry)}")
         runner.log(f"round trip {runner.round_trips}: decoded into (pre-shared keys hidden): {decoded_trace(state)}")
-    return state, others
+    return HostRead(state, others, answer.read_back)
 
 
 def decoded_trace(state: HostState) -> str:
@@ -176,4 +192,4 @@ def read_store(results: Sequence[CommandResult]) -> Store:
     return parse_store([(" ".join(("netsh", *result.argv)), result.stdout + result.stderr) for result in results])
 
 
-__all__ = ["HostState", "ReadFrom", "decoded_trace", "gather", "read_host", "read_store", "refuse_unshowable"]
+__all__ = ["HostRead", "HostState", "ReadFrom", "decoded_trace", "gather", "read_host", "read_round_trip", "read_store", "refuse_unshowable"]

@@ -41,11 +41,6 @@ if CONNECTION not in ("local", "winrm"):
 # Tests that need several WinRM endpoints, or a host that enforces its policy on the connection, belong
 # to the WinRM run of the suite.
 collect_ignore = [] if CONNECTION == "winrm" else ["test_multi_host.py", "test_lockout_end_to_end.py"]
-# Fetching a file from a Windows host runs a PowerShell module (ansible.windows.win_stat).
-FETCH_NEEDS_POWERSHELL = pytest.mark.skipif(
-    CONNECTION == "winrm",
-    reason="over WinRM, ansible.builtin.fetch runs the PowerShell module ansible.windows.win_stat, which the emulated host cannot execute "
-           "(documented in playbooks/README.md and the role's README)")
 # Where the modules of the running test read the store (set by the read_from fixture).
 READ_FROM_VARIABLE = "LOCKDOWN_TEST_READ_FROM"
 # The WinRM HTTP port the role protects when the play's connection has no port of its own (local).

@@ -238,6 +238,25 @@ def test_a_structured_restore_that_fails_is_undone(host, tmp_path):
     assert len(result["succeeded_commands"]) == 2 and result["after"] == before == store_now(host)
 
 
+def test_fetch_to_copies_the_native_export_in_its_own_round_trip_and_never_in_check_mode(host):
+    build_web_server(host)
+    copy = host.workdir / "controller" / "web.ipsec"
+    checked = host.play([task("ipsec_backup", {"path": _path(host), "fetch_to": str(copy)}, "export")], check=True)
+    assert checked.rc == 0 and "fetched_to" not in checked.task("export") and not copy.exists()
+    batches = len(host.batches())
+    played = host.play([task("ipsec_backup", {"path": _path(host), "fetch_to": str(copy)}, "export")])
+    assert played.rc == 0, played.stdout
+    assert played.round_trips == 1 and host.batches()[batches:][0]["read_back"] == [_path(host)]
+    assert played.task("export")["fetched_to"] == str(copy) and "warnings" not in played.task("export")
+    assert copy.read_bytes() == (host.workdir / BACKUP_FILE).read_bytes() and copy.stat().st_mode & 0o777 == 0o600
+    # A copy that cannot be written is a warning; the export on the host stands.
+    blocked = host.workdir / "a-file"
+    blocked.write_text("x\n", encoding="utf-8")
+    warned = host.play([task("ipsec_backup", {"path": _path(host), "fetch_to": str(blocked / "web.ipsec")}, "export")])
+    assert warned.rc == 0 and "fetched_to" not in warned.task("export")
+    assert warned.task("export")["warnings"][0].startswith("the backup was made on the host but not copied to the controller: fetch_to: ")
+
+
 def test_backup_options_are_refused_before_the_host_is_asked(host):
     build_web_server(host)
     snapshot, backup = host.store_bytes(), str(host.workdir / "web.yml")
@@ -249,6 +268,8 @@ def test_backup_options_are_refused_before_the_host_is_asked(host):
         ({"state": "restored", "path": _path(host), "controller_file": backup}, "path: state restored needs exactly one of path"),
         ({"state": "restored"}, "path: state restored needs exactly one of path"),
         ({"state": "restored", "controller_file": backup, "assigned": "Packet Filter"}, "assigned: applies to a native restore (path) only"),
+        ({"controller_file": backup, "fetch_to": str(host.workdir / "copy.ipsec")}, "fetch_to: copies the native export: it needs path"),
+        ({"state": "restored", "path": _path(host), "fetch_to": str(host.workdir / "copy.ipsec")}, "fetch_to: applies to state exported only"),
         ({"state": "restored", "controller_file": str(host.workdir / "nope.yml")}, "controller_file: cannot be read: No such file or directory"),
         ({"state": "restored", "controller_file": str(host.workdir / "not-a-backup.yml")}, "controller_file: is not a structured backup"),
         ({"state": "restored", "controller_file": str(host.workdir / "bad-config.yml")}, f"controller_file {host.workdir / 'bad-config.yml'}: "),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FETCH_NEEDS_POWERSHELL, REPO
+from conftest import REPO
 from ipsec_support import task
 from packet_check import assert_packets, inbound, outbound, read_config, reply_to_client
 
@@ -110,13 +110,15 @@ def test_structured_backup_then_restore(host):
     assert read_config(host) == original
 
 
-@FETCH_NEEDS_POWERSHELL
 def test_backup_fetch(host):
     run(host, "lockdown_web_server.yml")
     fetched = host.workdir / "fetched" / "store.ipsec"
     played = run(host, "backup.yml", backup_path=str(host.workdir / "store.ipsec"), backup_fetch_to=str(fetched))
-    assert played.task("Export the IPsec policy store")["assigned"] == "LD - Packet Filter"
-    assert fetched.exists()
+    exported = played.task("Export the IPsec policy store")
+    assert exported["assigned"] == "LD - Packet Filter" and exported["fetched_to"] == str(fetched)
+    # Over any connection, in the export's own round trip: the copy is the file the host wrote.
+    assert played.round_trips == 1
+    assert fetched.read_bytes() == (host.workdir / "store.ipsec").read_bytes() and fetched.stat().st_mode & 0o777 == 0o600
     assert fetched.with_name("store.ipsec.assigned").read_text().strip() == "LD - Packet Filter"
 
 

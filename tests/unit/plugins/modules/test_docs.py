@@ -57,7 +57,7 @@ EXPECTED_OPTIONS = {
         "permit_icmp", "default_deny", "assign", "management_port", "management_sources", "guard_ports", "allow_lockout", "backup",
         "backup_options", "on_failure", "read_from", "accept_domain_policy",
     },
-    "ipsec_backup": {"path", "controller_file", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
+    "ipsec_backup": {"path", "controller_file", "fetch_to", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
 }
 
 # Only these options have an argspec default (docs/module-options.md, "Unspecified means unmanaged":
@@ -336,7 +336,7 @@ def test_return_values(name):
     if name == "ipsec_packet_filter":
         expected |= {"policy", "config", "management_port", "guard", "summary", "backup_path", "backup_fetched_to"}
     if name == "ipsec_backup":
-        expected |= {"assigned", "config", "controller_file"}
+        expected |= {"assigned", "config", "controller_file", "fetched_to"}
     assert set(returns) == expected
     for key, doc in returns.items():
         for field in ("description", "returned", "type", "sample"):
