@@ -242,10 +242,7 @@ def _filter_list_name(command: NetshCommand, store: Prediction) -> str:
     name = command.get("filterlist") or ""
     if not name:
         raise NotImported("filterlist= is empty")
-    if name in store.filter_lists:
-        return name
-    # A name in another case finds the existing list (A-31).
-    return next((existing for existing in store.filter_lists if same_name(existing, name)), name)
+    return _held(store.filter_lists, name) or name  # a list named in another case is the existing one (A-31)
 
 
 # --- filter actions --------------------------------------------------------------------------------
@@ -408,12 +405,18 @@ def _existing(mapping: Mapping[str, object], name: object, what: str) -> str:
     Raises:
         NotImported: there is none: netsh would refuse the command.
     """
-    if isinstance(name, str) and name in mapping:
-        return name
-    found = next((existing for existing in mapping if isinstance(name, str) and same_name(existing, name)), None)
+    found = _held(mapping, name) if isinstance(name, str) else None
     if found is None:
         raise NotImported(f"{what} {name!r} does not exist at this point of the script: netsh would refuse the command")
     return found
+
+
+def _held(mapping: Mapping[str, object], name: str) -> str | None:
+    """The name under which ``mapping`` holds ``name`` in any case (A-31), or ``None``; an exact match is
+    found without a scan."""
+    if name in mapping:
+        return name
+    return next((existing for existing in mapping if same_name(existing, name)), None)
 
 
 _HANDLERS: Mapping[tuple[str, str], Callable[[NetshCommand, Prediction], tuple[Change, ...]]] = {
@@ -445,16 +448,16 @@ class _StoreView:
         self._store = store
 
     def has_policy(self, name: str) -> bool:
-        return any(same_name(existing, name) for existing in self._store.policies)
+        return _held(self._store.policies, name) is not None
 
     def has_filter_list(self, name: str) -> bool:
-        return any(same_name(existing, name) for existing in self._store.filter_lists)
+        return _held(self._store.filter_lists, name) is not None
 
     def has_filter_action(self, name: str) -> bool:
-        return any(same_name(existing, name) for existing in self._store.filter_actions)
+        return _held(self._store.filter_actions, name) is not None
 
     def rules(self, policy: str) -> list[tuple[str, str | None, str | None]]:
-        found = next((name for name in self._store.policies if same_name(name, policy)), None)
+        found = _held(self._store.policies, policy)
         return [(rule.name, rule.filter_list, rule.filter_action) for rule in self._store.rules(found)] if found else []
 
 
