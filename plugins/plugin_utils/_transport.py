@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +127,51 @@ class CommandResult:
 
 
 @dataclass(frozen=True)
+class Arm:
+    """A rollback to arm on the host before a batch's commands (see :mod:`._bootstrap`): a one-time scheduled
+    task ``task`` that, ``seconds`` from now, runs ``commands`` (netsh argument lists) if ``file`` exists."""
+
+    task: str
+    seconds: int
+    file: str
+    commands: tuple[tuple[str, ...], ...]
+
+    def document(self) -> dict:
+        return {"task": self.task, "seconds": self.seconds, "file": self.file, "commands": [join_c(argv) for argv in self.commands]}
+
+
+@dataclass(frozen=True)
+class Disarm:
+    """A rollback to disarm: the scheduled task ``task`` is unregistered if it is still there, and ``file`` deleted."""
+
+    task: str
+    file: str
+
+    def document(self) -> dict:
+        return {"task": self.task, "file": self.file}
+
+
+@dataclass(frozen=True)
+class Armed:
+    """The host's answer to an :class:`Arm`: ``at``, the trigger time (UTC, as the host wrote it), or ``error``,
+    PowerShell's words for why the task could not be registered (then no command of the batch ran)."""
+
+    task: str
+    at: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Disarmed:
+    """The host's answer to a :class:`Disarm`: whether the task was still registered (and is now removed), and
+    PowerShell's words when unregistering or deleting the file failed."""
+
+    task: str
+    found: bool
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class BatchRequest:
     """One batch: netsh argument lists to run in order, and whether to stop at the first failure.
 
@@ -145,6 +191,8 @@ class BatchRequest:
     files: tuple[str, ...] = field(default=(), kw_only=True)
     read_back: tuple[str, ...] = field(default=(), kw_only=True)
     registry: bool = field(default=False, kw_only=True)
+    arm: Arm | None = field(default=None, kw_only=True)
+    disarm: Disarm | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         commands = tuple(_argv(command) for command in self.commands)
@@ -153,11 +201,13 @@ class BatchRequest:
         object.__setattr__(self, "files", _argv(self.files))
         object.__setattr__(self, "read_back", _argv(self.read_back))
         object.__setattr__(self, "registry", bool(self.registry))
+        if self.arm is not None:
+            object.__setattr__(self, "arm", Arm(self.arm.task, self.arm.seconds, self.arm.file, tuple(_argv(argv) for argv in self.arm.commands)))
 
     @property
     def empty(self) -> bool:
         """Nothing to ask the host: no command, no file, no registry read."""
-        return not (self.commands or self.files or self.read_back or self.registry)
+        return not (self.commands or self.files or self.read_back or self.registry or self.arm or self.disarm)
 
     def command_line(self) -> str:
         """The command to execute on the host: the stub as ``PowerShell ... -EncodedCommand``."""
@@ -173,6 +223,10 @@ class BatchRequest:
         }
         if self.read_back:  # absent is null on the host, which reads nothing back
             document["read_back"] = list(self.read_back)
+        if self.disarm is not None:  # absent is null: nothing to disarm
+            document["disarm"] = self.disarm.document()
+        if self.arm is not None:  # absent is null: nothing to arm
+            document["arm"] = self.arm.document()
         return document
 
     def stdin(self) -> str:
@@ -205,6 +259,10 @@ class BatchAnswer:
     document: dict = field(default_factory=dict, compare=False, repr=False)
     """The answer's JSON as it came, for tracing (``_trace``); it may hold secrets."""
     read_back: tuple[ReadBack, ...] = ()
+    armed: Armed | None = None
+    """The answer to the request's ``arm``; ``None`` when it had none."""
+    disarmed: Disarmed | None = None
+    """The answer to the request's ``disarm``; ``None`` when it had none."""
 
     def registry_snapshot(self, *, local: bool = True) -> RegistrySnapshot:
         """The registry keys of the answer (an empty snapshot when none were sent). Read by the caller,
@@ -234,13 +292,21 @@ class NetshRunner:
     answer's content); the action shim shows it at ``-vvvv``. ``round_trips`` counts the calls made so far. For write batches (``stop_on_error``):
     ``write_pending`` is true while one has been handed to ``execute`` and its answer not yet read,
     ``wrote`` once one came back having run at least one command, and ``last_write`` holds the
-    commands of the latest.
+    commands of the latest (``last_arm`` its rollback, if it armed one). ``reconnect()``, when given, drops the
+    connection the calls went over and opens a new one (the connection plugin's ``reset()``); see
+    :meth:`reconnect`.
     """
 
     def __init__(
-        self, execute: Callable[[str, bytes], tuple[int, str, str]], *, read_from: str = "netsh", log: Callable[[str], None] | None = None
+        self, execute: Callable[[str, bytes], tuple[int, str, str]], *, read_from: str = "netsh", log: Callable[[str], None] | None = None,
+        reconnect: Callable[[], None] | None = None,
     ) -> None:
         self._execute = execute
+        self._reconnect = reconnect
+        self.reconnections = 0
+        self.last_arm: Arm | None = None
+        self.last_write_sent = 0.0
+        """When the latest write batch was handed to ``execute`` (``time.time()``, the controller's clock)."""
         self.read_from = read_from
         self.log = log or (lambda message: None)
         self.tracing = log is not None
@@ -290,7 +356,8 @@ class NetshRunner:
         if self.tracing:
             self.log(f"round trip {self.round_trips}: request {json.dumps(_redacted(request), ensure_ascii=False)}")
         if request.stop_on_error:
-            self.write_pending, self.last_write = True, request.commands
+            self.write_pending, self.last_write, self.last_arm = True, request.commands, request.arm
+            self.last_write_sent = time.time()
         rc, stdout, stderr = self._execute(command_line, stdin)
         self.log(f"round trip {self.round_trips}: answer with exit code {rc}, {len(stdout)} characters of stdout, "
                  f"{len(stderr)} of stderr" + ("" if RESULT_MARKER in stdout else f"; stdout: {stdout[:STDOUT_HEAD]!r}; stderr: {stderr[:STDOUT_HEAD]!r}"))
@@ -306,6 +373,20 @@ class NetshRunner:
             self.log(f"round trip {self.round_trips}: what the host sent (pre-shared keys hidden): "
                      f"{answer_trace(answer.document, _secrets(request))}")
         return answer
+
+    def reconnect(self) -> None:
+        """Make the next call go over a new connection to the host, never the one the earlier calls used
+        (which may survive a block that new connections hit). What the connection raises passes through:
+        a host that cannot be reached any more raises here or at the next call.
+
+        Raises:
+            LockdownError: this runner was given no way to reconnect.
+        """
+        if self._reconnect is None:
+            raise LockdownError("this connection offers no way to open a new connection to the host")
+        self.reconnections += 1
+        self.log(f"opening new connection {self.reconnections} to the host")
+        self._reconnect()
 
 
 def encoded_powershell(script: str) -> str:
@@ -366,7 +447,11 @@ def parse_answer(request: BatchRequest, rc: int, stdout: str, stderr: str) -> Ba
     results = tuple(
         _command_result(argv, raw, codec) for argv, raw in zip(request.commands, raw_results)
     )
-    if len(results) < len(request.commands) and not (request.stop_on_error and results and results[-1].failed):
+    armed, disarmed = _armed(document.get("armed"), request.arm), _disarmed(document.get("disarmed"), request.disarm)
+    if armed is not None and armed.error and results:
+        raise TransportError(f"the netsh batch ran commands although arming its rollback failed: {_clip(document.get('armed'))}")
+    stopped = (request.stop_on_error and results and results[-1].failed) or (armed is not None and armed.error)
+    if len(results) < len(request.commands) and not stopped:
         raise TransportError(
             f"the netsh batch returned {len(results)} results for {len(request.commands)} commands "
             "although it had no reason to stop early"
@@ -377,8 +462,9 @@ def parse_answer(request: BatchRequest, rc: int, stdout: str, stderr: str) -> Ba
         raise TransportError("the netsh batch sent no registry keys although they were asked for")
     # The script always answers 'read_back' (an empty list when nothing was asked); an answer to a request
     # without one may leave it out, but never sends a file nobody asked for.
-    read_back = _read_back(document.get("read_back", [] if not request.read_back else None), request.read_back)
-    return BatchAnswer(results, document["registry"] if request.registry else None, document["codepage"], document, read_back)
+    wanted = () if armed is not None and armed.error else request.read_back  # arming failed: nothing was read back
+    read_back = _read_back(document.get("read_back", [] if not wanted else None), wanted)
+    return BatchAnswer(results, document["registry"] if request.registry else None, document["codepage"], document, read_back, armed, disarmed)
 
 
 def raise_for_failure(results: Sequence[CommandResult], *, requested: Sequence[Sequence[str]]) -> None:
@@ -481,6 +567,41 @@ def _read_back(raw: object, requested: tuple[str, ...]) -> tuple[ReadBack, ...]:
     return tuple(files)
 
 
+def _armed(raw: object, arm: Arm | None) -> Armed | None:
+    """The answer's ``armed`` for the request's ``arm``: ``{"task", "at"}`` or ``{"task", "error"}``.
+
+    Raises:
+        TransportError: an answer without ``arm``, none with it, or one of another shape or task.
+    """
+    if arm is None:
+        if raw is not None:
+            raise TransportError(f"the netsh batch armed a rollback it was not asked to: {_clip(raw)}")
+        return None
+    if not isinstance(raw, dict) or raw.get("task") != arm.task or set(raw) not in ({"task", "at"}, {"task", "error"}):
+        raise TransportError(f"the netsh batch did not say whether it armed the rollback {arm.task!r}: {_clip(raw)}")
+    value = raw.get("at", raw.get("error"))
+    if not isinstance(value, str) or not value:
+        raise TransportError(f"the netsh batch's answer to arming {arm.task!r} is not a time or an error: {_clip(raw)}")
+    return Armed(arm.task, at=value) if "at" in raw else Armed(arm.task, error=value)
+
+
+def _disarmed(raw: object, disarm: Disarm | None) -> Disarmed | None:
+    """The answer's ``disarmed`` for the request's ``disarm``: ``{"task", "found"}``, plus ``"error"`` when it failed.
+
+    Raises:
+        TransportError: an answer without ``disarm``, none with it, or one of another shape or task.
+    """
+    if disarm is None:
+        if raw is not None:
+            raise TransportError(f"the netsh batch disarmed a rollback it was not asked to: {_clip(raw)}")
+        return None
+    if not isinstance(raw, dict) or raw.get("task") != disarm.task or not {"task", "found"} <= set(raw) <= {"task", "found", "error"}:
+        raise TransportError(f"the netsh batch did not say whether it disarmed the rollback {disarm.task!r}: {_clip(raw)}")
+    if not isinstance(raw["found"], bool) or not isinstance(raw.get("error", ""), str):
+        raise TransportError(f"the netsh batch's answer to disarming {disarm.task!r} is not of the expected types: {_clip(raw)}")
+    return Disarmed(disarm.task, raw["found"], raw.get("error", ""))
+
+
 def codec_of(codepage: object) -> str:
     """The Python codec of the host's OEM code page ``codepage`` (the one netsh prints in).
 
@@ -556,10 +677,14 @@ def _clip(value: object) -> str:
 
 
 __all__ = [
+    "Arm",
+    "Armed",
     "BatchFailed",
     "BatchAnswer",
     "BatchRequest",
     "CommandResult",
+    "Disarm",
+    "Disarmed",
     "FilesUnreadable",
     "NetshRunner",
     "POWERSHELL_PREFIX",

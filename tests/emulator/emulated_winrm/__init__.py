@@ -8,6 +8,9 @@ Public API::
     with EmulatedWindowsHost(workdir, latency=0.05) as host:   # starts on a free 127.0.0.1 port
         host.port, host.endpoint          # 55123, "http://127.0.0.1:55123/wsman"
         host.round_trips                  # Command operations so far
+        host.connections                  # TCP connections accepted so far (keep-alive requests share one)
+        host.scheduled_tasks()            # [{"name", "at", "execute", "argument", "user"}]: tasks armed on the host
+        host.task_history()               # the runs of its tasks that fired
         host.operations                   # {"http": n, "Create": n, "Command": n, "Send": n, ...}
         host.env["NETSH_EMU_LANG"] = ...  # netsh emulator settings, read at every command
         host.enforce = False              # the assigned IPsec policy is enforced unless switched off

@@ -7,7 +7,10 @@ is a SOAP fault. See ``_auth`` for Basic/NTLM and ``_windows`` for what runs a c
 
 Counters (``host.operations``) count every WS-Management operation by name plus ``http`` (every HTTP
 request, including 401 handshake legs); ``host.round_trips`` is the number of Command operations,
-the unit in which the collection's budgets are stated. ``latency`` seconds are slept before every
+the unit in which the collection's budgets are stated; ``host.connections`` counts the TCP connections accepted
+(a keep-alive connection once). ``host.scheduled_tasks()`` lists the tasks registered on the host (the
+batch script's ``arm``; their timers run in processes of their own and fire whether the host runs, is stopped or
+was killed, see ``netsh_emulator._task_timer``). ``latency`` seconds are slept before every
 HTTP request is answered (in that request's thread, so hosts and connections do not queue).
 :meth:`EmulatedWindowsHost.stop` also closes the keep-alive connections still open, so a stopped host
 answers nothing, as a host that went down would not. :meth:`EmulatedWindowsHost.kill` is the abrupt
@@ -34,6 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from netsh_emulator import scheduled_tasks, task_history
+
 from . import _soap
 from ._auth import ConnectionAuth, Unauthorized, register_accounts
 from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, EmulatedNetwork, Evaluation, evaluate
@@ -51,8 +56,8 @@ class EmulatedWindowsHost:
     """One emulated Windows host reachable over WinRM at ``http://127.0.0.1:<port>/wsman``.
 
     ``workdir`` holds the host's netsh store (kept across restarts) and, with ``publish_counters``,
-    ``winrm-operations.json`` (the counters, rewritten after every operation, for readers in other
-    processes). ``env`` adds netsh emulator settings (``NETSH_EMU_*``); ``host.env`` is read at every
+    ``winrm-operations.json`` (the counters and ``connections``, rewritten after every operation and
+    connection, for readers in other processes). ``env`` adds netsh emulator settings (``NETSH_EMU_*``); ``host.env`` is read at every
     command, so a test may change it between plays. ``port=0`` picks a free port.
 
     The emulated network (``_enforcement.EmulatedNetwork``): the controller reaches the host from
@@ -93,6 +98,7 @@ class EmulatedWindowsHost:
         self._publish = publish_counters
         self._requested_port = port
         self._operations: Counter = Counter()
+        self._connections = 0
         self._counter_lock = threading.Lock()
         self._shells = ShellTable(self._run, receive_wait)
         self._server: ThreadingHTTPServer | None = None
@@ -190,6 +196,29 @@ class EmulatedWindowsHost:
             return dict(self._operations)
 
     @property
+    def connections(self) -> int:
+        """How many TCP connections the endpoint has accepted (each keep-alive connection once, however many requests
+        it carried; connections the policy then dropped included). Published as ``connections`` in the counters file."""
+        with self._counter_lock:
+            return self._connections
+
+    def count_connection(self) -> None:
+        """Count one accepted TCP connection (and publish the counters when asked to)."""
+        with self._counter_lock:
+            self._connections += 1
+            if self._publish:
+                self._write_counters()
+
+    def scheduled_tasks(self) -> list[dict]:
+        """The host's registered scheduled tasks (``netsh_emulator.scheduled_tasks`` of its environment):
+        ``{"name", "at", "execute", "argument", "user"}`` each, by trigger time. Readable whether the host runs or not."""
+        return scheduled_tasks(self.env)
+
+    def task_history(self) -> list[dict]:
+        """The runs of the host's scheduled tasks, oldest first (``netsh_emulator.task_history``)."""
+        return task_history(self.env)
+
+    @property
     def round_trips(self) -> int:
         """How many command lines clients have run (Command operations)."""
         return self.operations.get("Command", 0)
@@ -230,7 +259,7 @@ class EmulatedWindowsHost:
         if not self._publish:
             return
         temporary = self.counters_file.with_suffix(".tmp")
-        temporary.write_text(json.dumps(dict(self._operations), sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps({**self._operations, "connections": self._connections}, sort_keys=True), encoding="utf-8")
         os.replace(temporary, self.counters_file)
 
     # -- operations ------------------------------------------------------------------------------
@@ -382,6 +411,7 @@ class _Handler(BaseHTTPRequestHandler):
         host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
         self.auth = ConnectionAuth(host.accounts, host.allow_basic)
         self.server.track(self.connection, True)  # type: ignore[attr-defined]
+        host.count_connection()
         # The first packet of the connection (on Windows its SYN): dropped, the connection is never served.
         self.dropped = not self._admitted("connection")
 

@@ -19,6 +19,9 @@ command runs any more and a hanging one (``NETSH_EMU_HANG_AT``) stops hanging (s
 * :func:`decide` ``(store, packet, network) -> Decision`` and :func:`decide_from_file` ``(state_path, packet, network)``
   -- what the host's assigned policy does with one packet (``_packet_filter``: :class:`Packet`, :class:`Network`,
   :class:`PacketFilterError`).
+* :func:`scheduled_tasks` ``(state_path_or_env) -> list[dict]`` -- the host's registered scheduled tasks (the batch
+  script's ``arm``): ``{"name", "at", "execute", "argument", "user"}``, by trigger time; :func:`task_history` -- the
+  runs of its tasks; :func:`cancel_scheduled_tasks` -- unregister them all (a test's clean-up), see ``_scheduled_tasks``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from ._bootstrap_emulation import run_powershell
 from ._crt import join_c, split_c
 from ._netsh import run_netsh
 from ._packet_filter import Decision, Network, Packet, PacketFilterError, decide, decide_from_file
+from ._scheduled_tasks import cancel_scheduled_tasks, scheduled_tasks, task_history
 from ._script_host import CommandResult, plan_script, run_script, run_script_file
 from ._script_steps import ScriptNotRunnable
 
 __all__ = ["run_netsh", "run_powershell", "split_c", "join_c", "run_script", "run_script_file", "plan_script",
-           "CommandResult", "ScriptNotRunnable", "decide", "decide_from_file", "Decision", "Network", "Packet", "PacketFilterError"]
+           "CommandResult", "ScriptNotRunnable", "decide", "decide_from_file", "Decision", "Network", "Packet", "PacketFilterError",
+           "scheduled_tasks", "task_history", "cancel_scheduled_tasks"]

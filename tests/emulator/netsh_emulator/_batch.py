@@ -1,4 +1,4 @@
-"""What the collection's stub does with stdin: run the batch script v4 with the request of line 2.
+"""What the collection's stub does with stdin: run the batch script v5 with the request of line 2.
 
 Contract::
 
@@ -7,12 +7,13 @@ Contract::
 raising :class:`~._clixml.ScriptRejected` for a terminating error (the caller reports it as CLIXML, rc 1)
 and :class:`~._faults.RunAborted` when the run is cut off (``NETSH_EMU_HANG_AT``, the WinRM host's kill
 switch). The protocol is the module docstring of the collection's ``_bootstrap.py`` (lockdown-ipsec-stub-v1
-and lockdown-ipsec-batch-v4); the emulator only checks the scripts' text by hash and does here what they do:
+and lockdown-ipsec-batch-v5); the emulator only checks the scripts' text by hash and does here what they do:
 
 1. stdin is read as lines, as ``$l=@($input)`` does (CRLF, LF or CR; no empty line after a trailing
    newline). There must be exactly two (emulator strictness: the stub would ignore more): line 1 is base64
    of the UTF-8 batch script, which must be :data:`BATCH_TAG` with :data:`BATCH_SHA256`, and line 2 base64
-   of the UTF-8 JSON request ``{"stop_on_error", "files", "commands", "read_back", "registry"}``. ``files``,
+   of the UTF-8 JSON request ``{"stop_on_error", "files", "commands", "read_back", "registry", "disarm", "arm"}``
+   (``disarm`` and ``arm``: ``_arming``; the rollback script the batch script carries must be the pinned one). ``files``,
    ``commands`` or ``read_back`` missing or null is ``[]`` (``foreach`` over ``$null``), ``registry`` missing
    or null is false; one of the lists that is not a list of strings, or a ``registry`` that is not a boolean,
    is refused (emulator strictness: PowerShell would iterate a lone string or test any value's truth).
@@ -20,14 +21,16 @@ and lockdown-ipsec-batch-v4); the emulator only checks the scripts' text by hash
    terminating error before anything runs. The round trip is logged (``NETSH_EMU_PS_LOG``; ``read_back``
    only when it is not empty).
 3. Each of ``files`` is opened for reading and closed again (``_open_read``); each failure is
-   ``{"path", "error"}``. When one failed, no command runs and ``registry`` is null.
+   ``{"path", "error"}``. When one failed, no command runs and ``armed``, ``disarmed`` and ``registry`` are null.
+3a. Unless a file failed: ``disarm`` then ``arm`` (``_arming``), answered ``disarmed`` and ``armed``. When arming
+   fails no command runs and nothing is read back (the script's ``$z``); the registry is still read.
 4. Otherwise every command is split with the MSVCRT rules and run as one netsh process; with
    ``stop_on_error`` the batch stops after the first result with rc != 0 or ``ERR IPsec[`` in its stdout.
 5. Unless a file failed, each of ``read_back`` is read whole after the commands, whether or not they
    stopped early (``_open_read.read_all_bytes``): ``{"path", "data": base64}`` or ``{"path", "error"}``.
 6. With ``registry`` (and no failed file) the registry is read after the commands (``_registry_read``).
 7. stdout: ``NETSH_EMU_PS_NOISE`` + CRLF when set, then ``<<LOCKDOWN-IPSEC-RESULT>>`` + base64(UTF-8 JSON
-   ``{"codepage", "results", "files", "read_back", "registry"}``) + CRLF; rc 0. The JSON is compact with ``< > & '``
+   ``{"codepage", "results", "files", "read_back", "armed", "disarmed", "registry"}``) + CRLF; rc 0. The JSON is compact with ``< > & '``
    escaped as ``\\u00XX``, as PowerShell 5.1's ``ConvertTo-Json`` writes it. With
    ``NETSH_EMU_PS_UNWRAP_SINGLE`` a one-element ``results``, ``files`` or ``read_back`` array is written as its element
    (PowerShell 5.1's quirk, A-34); the registry's arrays are never unwrapped (the script keeps them arrays).
@@ -41,21 +44,24 @@ import hashlib
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Mapping
 
+from ._arming import Arm, Disarm, arm, disarm, parse_arm, parse_disarm, rollback_text
 from ._clixml import ScriptRejected
 from ._crt import split_c
 from ._locale import ConfigError, Settings, settings_from_env
 from ._netsh import run_netsh_or_abort
 from ._open_read import open_read_error, read_all_bytes
+from ._ps_json import ps_json
 from ._registry_read import RegistryReadError, RegistrySource, read_registry, registry_source
+from ._scheduled_tasks import scheduled_tasks_available, tasks_directory
 
-BATCH_TAG = "# lockdown-ipsec-batch-v4"
+BATCH_TAG = "# lockdown-ipsec-batch-v5"
 # sha256 of the collection's batch script (UTF-8, lines joined with "\n", no trailing newline). Pinned on
 # purpose: the emulator must notice any change. Update it when the collection changes the script, and the
 # copy BATCH in tests/emu_support.py with it; a change of protocol also bumps the tag.
-BATCH_SHA256 = "f6ee2af1dd95b4c0248ea094e5baaf92201cecb4f0de9da7045fe9f0e8a7c2ec"
+BATCH_SHA256 = "b1c9f0634620924e5a9d3b22572983362c53e4e7b841cb39ff57486092cefd2e"
 RESULT_MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 
 
@@ -66,6 +72,8 @@ class Request:
     commands: list[str]
     read_back: list[str]
     registry: bool
+    disarm: Disarm | None = None
+    arm: Arm | None = None
 
 
 def _lines(stdin: bytes) -> list[str]:
@@ -88,7 +96,7 @@ def _base64(line: str, what: str) -> bytes:
         raise ScriptRejected(f"Exception calling \"FromBase64String\" for {what}: {exc}") from None
 
 
-def _check_batch(line: str) -> None:
+def _check_batch(line: str) -> str:
     try:
         script = _base64(line, "the script on stdin").decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -100,6 +108,7 @@ def _check_batch(line: str) -> None:
     if hashlib.sha256(script.encode("utf-8")).hexdigest() != BATCH_SHA256:
         raise ScriptRejected(f"The script on stdin carries the {BATCH_TAG[2:]} tag but its text differs from the "
                              "pinned batch script (sha256 mismatch); the fake PowerShell does not understand it.")
+    return script
 
 
 def _string_list(request: dict, key: str) -> list[str]:
@@ -122,7 +131,7 @@ def _request(line: str) -> Request:
     if registry is not None and not isinstance(registry, bool):
         raise ScriptRejected("The request's registry must be true or false.")
     return Request(bool(request.get("stop_on_error")), _string_list(request, "files"), _string_list(request, "commands"),
-                   _string_list(request, "read_back"), bool(registry))
+                   _string_list(request, "read_back"), bool(registry), parse_disarm(request), parse_arm(request))
 
 
 def _unreadable_files(files: list[str]) -> list[dict]:
@@ -157,14 +166,6 @@ def _run_commands(commands: list[str], stop_on_error: bool, env: Mapping[str, st
     return results
 
 
-def _ps_json(document: dict) -> bytes:
-    """``ConvertTo-Json -Compress`` look-alike (PowerShell 5.1 escapes < > & ' as \\uXXXX)."""
-    text = json.dumps(document, separators=(",", ":"), ensure_ascii=True)
-    for char in "<>&'":
-        text = text.replace(char, "\\u%04x" % ord(char))
-    return text.encode("utf-8")
-
-
 def _json_array(env: Mapping[str, str], items: list) -> object:
     """*items*, or its only element with ``NETSH_EMU_PS_UNWRAP_SINGLE`` (PowerShell 5.1's quirk)."""
     if env.get("NETSH_EMU_PS_UNWRAP_SINGLE") and len(items) == 1:
@@ -180,11 +181,17 @@ def _log_round_trip(env: Mapping[str, str], request: Request) -> None:
                       "registry": request.registry}
             if request.read_back:
                 logged["read_back"] = request.read_back
+            for key, step in (("disarm", request.disarm), ("arm", request.arm)):
+                if step is not None:
+                    logged[key] = asdict(step)
             handle.write(json.dumps(logged) + "\n")
 
 
-def _knobs(env: Mapping[str, str]) -> tuple[Settings, RegistrySource]:
+def _knobs(env: Mapping[str, str], request: Request) -> tuple[Settings, RegistrySource]:
     try:
+        if request.arm is not None or request.disarm is not None:
+            scheduled_tasks_available(env)
+            tasks_directory(env)
         return settings_from_env(env), registry_source(env)
     except ConfigError as exc:
         raise ScriptRejected(f"netsh emulator configuration: {exc}") from None
@@ -205,17 +212,20 @@ def run_stub_input(stdin: bytes, env: Mapping[str, str], abort: threading.Event 
     if len(lines) != 2:
         raise ScriptRejected(f"stdin must be two lines, the batch script and the request, not {len(lines)} "
                              "(the stub runs $l[0] with $l[1]).")
-    _check_batch(lines[0])
+    rollback = rollback_text(_check_batch(lines[0]))
     request = _request(lines[1])
-    settings, source = _knobs(env)
+    settings, source = _knobs(env, request)
     _log_round_trip(env, request)
     failures = _unreadable_files(request.files)
-    results = [] if failures else _run_commands(request.commands, request.stop_on_error, env, abort)
-    read_back = [] if failures else _read_back(request.read_back)
+    disarmed = disarm(request.disarm, env) if request.disarm is not None and not failures else None
+    armed, arming_failed = arm(request.arm, rollback, env) if request.arm is not None and not failures else (None, False)
+    skipped = bool(failures) or arming_failed
+    results = [] if skipped else _run_commands(request.commands, request.stop_on_error, env, abort)
+    read_back = [] if skipped else _read_back(request.read_back)
     registry = _registry(source, env) if request.registry and not failures else None
-    document = {"codepage": settings.codepage, "results": _json_array(env, results),
-                "files": _json_array(env, failures), "read_back": _json_array(env, read_back), "registry": registry}
-    body = base64.b64encode(_ps_json(document)).decode("ascii")
+    document = {"codepage": settings.codepage, "results": _json_array(env, results), "files": _json_array(env, failures),
+                "read_back": _json_array(env, read_back), "armed": armed, "disarmed": disarmed, "registry": registry}
+    body = base64.b64encode(ps_json(document).encode("utf-8")).decode("ascii")
     noise = env.get("NETSH_EMU_PS_NOISE")
     prefix = (noise.replace("\r\n", "\n").replace("\n", "\r\n") + "\r\n") if noise else ""
     return 0, (prefix + RESULT_MARKER + body + "\r\n").encode("ascii", errors="replace"), b""

@@ -15,6 +15,9 @@ The script must be one of:
   ``sha256(script.encode("utf-8")) == STUB_SHA256``. It runs the script on stdin's first line with the
   second line as its argument; the emulator accepts only the pinned batch script there and does what it
   does (``_batch.run_stub_input``: file preconditions, netsh commands, the registry read, the answer);
+* the collection's rollback script as its armed scheduled task runs it: a first line ``$w='<base64>'``, then,
+  byte for byte, ``lockdown-ipsec-rollback-v1`` (``_rollback.ROLLBACK_SHA256``); the emulator does what it does
+  (``_rollback.run_rollback``). With one character changed it is refused like any unknown script;
 * an ansible-core < 2.19 wrapper (``_encode_script`` of the already encoded command: "≤ 2.18
   double-encodes every winrm command", execution.md §6 point 2) whose lines are a
   ``PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand <b64>``
@@ -66,6 +69,7 @@ from ._faults import RunAborted
 from ._locale import ConfigError, Settings, settings_from_env
 from ._native_command import NativeCommandRejected, netsh_arguments
 from ._netsh import run_netsh_or_abort
+from ._rollback import rollback_payload, run_rollback
 
 STUB_TAG = "# lockdown-ipsec-stub-v1"
 # sha256 of the collection's stub (UTF-8, lines joined with "\n", no trailing newline). Pinned on purpose:
@@ -161,6 +165,9 @@ def _run_script(script: str, stdin: bytes, env: Mapping[str, str], depth: int,
                                  "from the pinned stub (sha256 mismatch); the fake PowerShell does "
                                  "not understand it.")
         return run_stub_input(stdin, env, abort)
+    payload = rollback_payload(script)
+    if payload is not None:
+        return run_rollback(payload, env)
     inner = _unwrap(script)
     if inner is not None and depth < _MAX_DEPTH:
         return _run_script(_decode_command(inner), stdin, env, depth + 1, abort)

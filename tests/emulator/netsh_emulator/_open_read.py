@@ -5,6 +5,8 @@ Contract::
 
     open_read_error(path) -> None | str
     read_all_bytes(path) -> (bytes, None) | (None, str)
+    file_exists(path) -> bool                 # [IO.File]::Exists (disarm, rollback)
+    delete_error(path) -> None | str          # [IO.File]::Delete (disarm)
 
 None when the file opens for reading (it is closed again at once); otherwise the text of ``"$_"``
 in the bootstrap's ``catch``: the error record as a string, which is its exception's message.
@@ -67,6 +69,22 @@ def _read(path: str, method: str) -> tuple[bytes, None] | tuple[None, str]:
         except OSError as exc:
             message = io_error_message(path, exc)
     return None, f'Exception calling "{method}" with "1" argument(s): "{message}"'
+
+
+def file_exists(path: str) -> bool:
+    """``[IO.File]::Exists(path)``: a regular file; false for a directory or a path .NET would refuse (it never throws)."""
+    return _argument_error(path) is None and os.path.isfile(path)
+
+
+def delete_error(path: str) -> str | None:
+    """``"$_"`` after ``[IO.File]::Delete(path)`` failed, or None when it deleted the file (or there was none)."""
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f'Exception calling "Delete" with "1" argument(s): "{io_error_message(path, exc)}"'
+    return None
 
 
 def _argument_error(path: str) -> str | None:

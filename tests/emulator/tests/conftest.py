@@ -6,13 +6,17 @@ import os
 from pathlib import Path
 
 import emulated_winrm
+import netsh_emulator
 import pytest
 from emu_support import BIN_DIR, Emu
 
 
 @pytest.fixture
-def emu(tmp_path: Path) -> Emu:
-    return Emu(tmp_path / "store.json")
+def emu(tmp_path: Path):
+    """An in-process netsh on ``tmp_path / "store.json"``; the scheduled tasks a test armed on it are unregistered
+    at teardown, so no timer outlives the test."""
+    yield Emu(tmp_path / "store.json")
+    netsh_emulator.cancel_scheduled_tasks(tmp_path / "store.json")
 
 
 @pytest.fixture
@@ -37,6 +41,7 @@ def winrm_hosts(tmp_path: Path):
     yield make
     for host in started:
         host.stop()
+        netsh_emulator.cancel_scheduled_tasks(host.env)
 
 
 @pytest.fixture

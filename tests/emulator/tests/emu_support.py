@@ -31,50 +31,76 @@ STRICT_MODE_LINE = "Set-StrictMode -Version Latest"
 PRESERVE_RC_LINE = "If (-not $?) { If (Get-Variable LASTEXITCODE -ErrorAction SilentlyContinue) { exit $LASTEXITCODE } Else { exit 1 } }"
 
 
-# Copies of the collection's two scripts (the emulator imports nothing from plugins/ and only checks their
-# hashes: STUB_SHA256 in netsh_emulator/_bootstrap_emulation.py, BATCH_SHA256 in netsh_emulator/_batch.py).
+# Copies of the collection's three scripts (the emulator imports nothing from plugins/ and only checks their
+# hashes: STUB_SHA256 in netsh_emulator/_bootstrap_emulation.py, BATCH_SHA256 in netsh_emulator/_batch.py,
+# ROLLBACK_SHA256 in netsh_emulator/_rollback.py). The batch script carries the rollback script as base64.
 STUB = "\n".join([
     "# lockdown-ipsec-stub-v1",
     "$l=@($input)",
     "&([scriptblock]::Create([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($l[0])))) $l[1]",
     "exit 0",
 ])
-BATCH = "\n".join([
-    "# lockdown-ipsec-batch-v4",
-    "param($w)",
-    "$ErrorActionPreference='Stop'",
-    "$u=[Text.Encoding]::UTF8",
-    "$q=$u.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json",
-    "$r=@()",
-    "$f=@()",
-    "$g=$null",
-    "$a=@()",
-    'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
-    "foreach($c in $q.commands|?{!$f}){",
-    '$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName='
-    '"$env:SystemRoot\\System32\\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
-    'RedirectStandardInput=$true;RedirectStandardOutput=$true;RedirectStandardError=$true})',
-    "$p.StandardInput.Close()",
-    "$e=$p.StandardError.ReadToEndAsync()",
-    "$m=[IO.MemoryStream]::new()",
-    "$p.StandardOutput.BaseStream.CopyTo($m)",
-    "$p.WaitForExit()",
-    "$b=$m.ToArray()",
-    "$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
-    "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
-    "}",
-    "foreach($n in $q.read_back|?{!$f}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
-    'catch{$a+=@{path=$n;error="$_"}}}',
-    "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
-    'if("$t" -eq \'Binary\'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
-    "function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{"
-    "@{values=(V $k);keys=@($k.GetSubKeyNames()|?{$s}|%{$c=$k.OpenSubKey($_);try{@{name=$_;values=(V $c)}}finally{$c.Close()}})}"
-    "}finally{$k.Close()}}}",
-    "if($q.registry -and !$f){$i='SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec'"
-    ';$g=@{local=(K "$i\\Policy\\Local" 1);group_policy=(K "$i\\GPTIPSECPolicy" 0)}}',
-    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    "@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;registry=$g} -Depth 12 -Compress)))",
+ROLLBACK = "\n".join([
+    '# lockdown-ipsec-rollback-v1',
+    '$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json',
+    'if([IO.File]::Exists($q.file)){foreach($c in $q.commands){',
+    '[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName="$env:SystemRoot\\System32\\netsh.exe";Arg'
+    'uments=$c;UseShellExecute=$false;CreateNoWindow=$true}).WaitForExit()}',
+    '[IO.File]::Delete($q.file)}',
+    'Unregister-ScheduledTask -TaskName $q.task -Confirm:$false',
 ])
+BATCH = "\n".join([
+    '# lockdown-ipsec-batch-v5',
+    'param($w)',
+    "$ErrorActionPreference='Stop'",
+    '$u=[Text.Encoding]::UTF8',
+    '$q=$u.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json',
+    '$r=@()',
+    '$f=@()',
+    '$g=$null',
+    '$a=@()',
+    '$o=$null',
+    '$h=$null',
+    '$z=$false',
+    'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
+    'if($q.disarm -and !$f){$x=$q.disarm;$o=@{task=$x.task;found=$false};try{if(Get-ScheduledTask -TaskName $x.task'
+    ' -ErrorAction SilentlyContinue){Unregister-ScheduledTask -TaskName $x.task -Confirm:$false;$o.found=$true};if('
+    '[IO.File]::Exists($x.file)){[IO.File]::Delete($x.file)}}catch{$o.error="$_"}}',
+    'if($q.arm -and !$f){$x=$q.arm;try{$t=(Get-Date).AddSeconds($x.seconds);$j=$u.GetBytes((ConvertTo-Json -InputOb'
+    'ject @{task=$x.task;file=$x.file;commands=@($x.commands)} -Compress));$e=[Convert]::ToBase64String([Text.Encod'
+    'ing]::Unicode.GetBytes("`$w=\'"+[Convert]::ToBase64String($j)+"\'`n"+$u.GetString([Convert]::FromBase64String(\'{'
+    'rollback}\'))));Register-ScheduledTask -TaskName $x.task -Action (New-ScheduledTaskAction -Execute "$env:System'
+    'Root\\System32\\WindowsPowerShell\\v1.0\\powershell.exe" -Argument "-NoProfile -NonInteractive -ExecutionPolicy By'
+    'pass -EncodedCommand $e") -Trigger (New-ScheduledTaskTrigger -Once -At $t) -User SYSTEM -RunLevel Highest -Set'
+    'tings (New-ScheduledTaskSettingsSet -StartWhenAvailable -AllowStartIfOnBatteries -DontStopIfGoingOnBatteries)|'
+    'Out-Null;$h=@{task=$x.task;at=$t.ToUniversalTime().ToString(\'o\')}}catch{$h=@{task=$x.task;error="$_"};$z=$true'
+    '}}',
+    'foreach($c in $q.commands|?{!$f -and !$z}){',
+    '$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName="$env:SystemRoot\\System32\\netsh.exe";'
+    'Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;RedirectStandardInput=$true;RedirectStandardOutput=$t'
+    'rue;RedirectStandardError=$true})',
+    '$p.StandardInput.Close()',
+    '$e=$p.StandardError.ReadToEndAsync()',
+    '$m=[IO.MemoryStream]::new()',
+    '$p.StandardOutput.BaseStream.CopyTo($m)',
+    '$p.WaitForExit()',
+    '$b=$m.ToArray()',
+    '$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}',
+    "if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
+    '}',
+    'foreach($n in $q.read_back|?{!$f -and !$z}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAl'
+    'lBytes($n))}}catch{$a+=@{path=$n;error="$_"}}}',
+    "function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentN"
+    'ames\');if("$t" -eq \'Binary\'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
+    'function K($p,$s){$k=[Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($p);if($k){try{@{values=(V $k);keys=@'
+    '($k.GetSubKeyNames()|?{$s}|%{$c=$k.OpenSubKey($_);try{@{name=$_;values=(V $c)}}finally{$c.Close()}})}}finally{'
+    '$k.Close()}}}',
+    'if($q.registry -and !$f){$i=\'SOFTWARE\\Policies\\Microsoft\\Windows\\IPSec\';$g=@{local=(K "$i\\Policy\\Local" 1);gro'
+    'up_policy=(K "$i\\GPTIPSECPolicy" 0)}}',
+    "'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject @{codepage=(Get"
+    '-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;armed=$h;disarmed=$o;registry=$g} -Depth 12 -C'
+    'ompress)))',
+]).replace("{rollback}", base64.b64encode(ROLLBACK.encode("utf-8")).decode("ascii"))
 MARKER = "<<LOCKDOWN-IPSEC-RESULT>>"
 # The collection's stub as -EncodedCommand, and the argv after "PowerShell" that carries it.
 STUB_ARGV = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Unrestricted", "-EncodedCommand",

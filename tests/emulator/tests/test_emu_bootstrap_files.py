@@ -48,7 +48,7 @@ def test_one_unreadable_file_runs_no_command(subprocess_env, emu, tmp_path):
     log = tmp_path / "round-trips.jsonl"
     env = dict(subprocess_env, NETSH_EMU_PS_LOG=str(log))
     doc = _bootstrap(env, bootstrap_payload([ADD_P, ["ipsec", "static", "show", "store"]], False, files=files))
-    assert doc == {"codepage": 437, "results": [], "read_back": [], "registry": None, "files": [
+    assert doc == {"codepage": 437, "results": [], "read_back": [], "armed": None, "disarmed": None, "registry": None, "files": [
         {"path": files[1], "error": _open_failed(f"Could not find file '{files[1]}'.")},
         {"path": files[2], "error": _open_failed(f"Access to the path '{files[2]}' is denied.")},
         {"path": files[3], "error": _open_failed(f"Could not find a part of the path '{files[3]}'.")},
@@ -140,7 +140,7 @@ def test_files_over_winrm(winrm_host, tmp_path):
     stdout, stderr, rc = proto.get_command_output(shell_id, command_id)
     proto.close_shell(shell_id)
     assert (rc, stderr) == (0, b"")
-    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "read_back": [], "registry": None, "files": [
+    assert bootstrap_results(stdout) == {"codepage": 437, "results": [], "read_back": [], "armed": None, "disarmed": None, "registry": None, "files": [
         {"path": missing, "error": _open_failed(f"Could not find file '{missing}'.")}]}
     assert not winrm_host.state_file.exists()
 

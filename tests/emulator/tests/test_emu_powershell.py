@@ -1,4 +1,4 @@
-"""The fake PowerShell end to end (subprocess, as ansible_connection=local runs it): the stub, the batch script v3 on stdin."""
+"""The fake PowerShell end to end (subprocess, as ansible_connection=local runs it): the stub, the batch script v5 on stdin."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import os
 import subprocess
 
 import pytest
-from emu_support import (BATCH, BIN_DIR, MARKER, POWERSHELL_PREFIX, PRESERVE_RC_LINE, STRICT_MODE_LINE, STUB, STUB_COMMAND, assert_clixml,
-                         bootstrap_payload, bootstrap_results, encode_command, parse_clixml)
+from emu_support import (BATCH, BIN_DIR, MARKER, POWERSHELL_PREFIX, PRESERVE_RC_LINE, ROLLBACK, STRICT_MODE_LINE, STUB, STUB_COMMAND,
+                         assert_clixml, bootstrap_payload, bootstrap_results, encode_command, parse_clixml)
 
 from netsh_emulator._batch import BATCH_SHA256
 from netsh_emulator._bootstrap_emulation import STUB_SHA256
 from netsh_emulator._clixml import clixml_error
+from netsh_emulator._rollback import ROLLBACK_SHA256
 
 
 def _run(env, cmd: str, stdin: bytes):
@@ -34,6 +35,8 @@ def _netsh(*args: str) -> list[str]:
 def test_script_copies_match_pinned_hashes():
     assert hashlib.sha256(STUB.encode("utf-8")).hexdigest() == STUB_SHA256
     assert hashlib.sha256(BATCH.encode("utf-8")).hexdigest() == BATCH_SHA256
+    assert hashlib.sha256(ROLLBACK.encode("utf-8")).hexdigest() == ROLLBACK_SHA256
+    assert BATCH.startswith("# lockdown-ipsec-batch-v5\n") and ROLLBACK.startswith("# lockdown-ipsec-rollback-v1\n")
 
 
 def test_batch_runs_every_command(subprocess_env):
@@ -77,7 +80,7 @@ def test_noise_before_marker_and_zh_codepage(subprocess_env):
     assert "已分配" in base64.b64decode(doc["results"][1]["stdout"]).decode("cp936")
     env = dict(subprocess_env, NETSH_EMU_CODEPAGE="65001")
     assert _results(_run(env, STUB_COMMAND, bootstrap_payload([], False))) == {
-        "codepage": 65001, "results": [], "files": [], "read_back": [], "registry": None}
+        "codepage": 65001, "results": [], "files": [], "read_back": [], "armed": None, "disarmed": None, "registry": None}
 
 
 def test_single_result_unwrap_knob(subprocess_env):

@@ -41,7 +41,7 @@ def _keys(answer: dict) -> dict[str, dict[str, dict]]:
 
 def test_registry_is_null_unless_asked(emu):
     assert _answer(emu, [ADD_P], registry=False) == {
-        "codepage": 437, "files": [], "read_back": [], "registry": None,
+        "codepage": 437, "files": [], "read_back": [], "armed": None, "disarmed": None, "registry": None,
         "results": [{"rc": 0, "stdout": "", "stderr": ""}]}
 
 

@@ -133,7 +133,8 @@ def test_bootstrap_stdin_in_several_sends(winrm_hosts):
     proto.send_command_input(shell_id, second, bootstrap_payload([], False), end=True)
     with pytest.raises(winrm.exceptions.WSManFaultError):
         proto.send_command_input(shell_id, second, b"more")
-    assert bootstrap_results(proto.get_command_output(shell_id, second)[0]) == {"codepage": 437, "results": [], "files": [], "read_back": [], "registry": None}
+    assert bootstrap_results(proto.get_command_output(shell_id, second)[0]) == {
+        "codepage": 437, "results": [], "files": [], "read_back": [], "armed": None, "disarmed": None, "registry": None}
     proto.close_shell(shell_id)
 
 

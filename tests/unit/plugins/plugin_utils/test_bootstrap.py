@@ -19,13 +19,27 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._bootstrap import (
     BATCH_SCRIPT,
     BATCH_TAG,
     RESULT_MARKER,
+    ROLLBACK_SCRIPT,
+    ROLLBACK_TAG,
     STUB_SCRIPT,
     STUB_TAG,
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._transport import BatchRequest
 
 STUB_SHA256 = "a3b519a161a4b9b50848f0ed3158babfebd59f0640102b3d456088244d8325c6"
-BATCH_SHA256 = "f6ee2af1dd95b4c0248ea094e5baaf92201cecb4f0de9da7045fe9f0e8a7c2ec"
+BATCH_SHA256 = "b1c9f0634620924e5a9d3b22572983362c53e4e7b841cb39ff57486092cefd2e"
+ROLLBACK_SHA256 = "cf6e72320305c3e576cf01e31901577cc79df62c9b0e7e4c74ffce3631a31d63"
+
+EXPECTED_ROLLBACK = (
+    r"# lockdown-ipsec-rollback-v1",
+    r"$q=[Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($w))|ConvertFrom-Json",
+    r"if([IO.File]::Exists($q.file)){foreach($c in $q.commands){",
+    r'[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{FileName="$env:SystemRoot\System32\netsh.exe";Arguments=$c;'
+    r"UseShellExecute=$false;CreateNoWindow=$true}).WaitForExit()}",
+    r"[IO.File]::Delete($q.file)}",
+    r"Unregister-ScheduledTask -TaskName $q.task -Confirm:$false",
+)
+ROLLBACK_B64 = base64.b64encode("\n".join(EXPECTED_ROLLBACK).encode("utf-8")).decode("ascii")
 
 EXPECTED_STUB = (
     r"# lockdown-ipsec-stub-v1",
@@ -35,7 +49,7 @@ EXPECTED_STUB = (
 )
 
 EXPECTED_BATCH = (
-    r"# lockdown-ipsec-batch-v4",
+    r"# lockdown-ipsec-batch-v5",
     r"param($w)",
     r"$ErrorActionPreference='Stop'",
     r"$u=[Text.Encoding]::UTF8",
@@ -44,8 +58,24 @@ EXPECTED_BATCH = (
     r"$f=@()",
     r"$g=$null",
     r"$a=@()",
+    r"$o=$null",
+    r"$h=$null",
+    r"$z=$false",
     r'foreach($n in $q.files){try{[IO.File]::OpenRead($n).Dispose()}catch{$f+=@{path=$n;error="$_"}}}',
-    r"foreach($c in $q.commands|?{!$f}){",
+    r"if($q.disarm -and !$f){$x=$q.disarm;$o=@{task=$x.task;found=$false};try{"
+    r"if(Get-ScheduledTask -TaskName $x.task -ErrorAction SilentlyContinue){Unregister-ScheduledTask -TaskName $x.task -Confirm:$false;$o.found=$true}"
+    r';if([IO.File]::Exists($x.file)){[IO.File]::Delete($x.file)}}catch{$o.error="$_"}}',
+    r"if($q.arm -and !$f){$x=$q.arm;try{$t=(Get-Date).AddSeconds($x.seconds)"
+    r";$j=$u.GetBytes((ConvertTo-Json -InputObject @{task=$x.task;file=$x.file;commands=@($x.commands)} -Compress))"
+    r";$e=[Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes(" '"`$w=' "'" '"+[Convert]::ToBase64String($j)+"' "'" '`n"+'
+    r"$u.GetString([Convert]::FromBase64String('" + ROLLBACK_B64 + r"'))))"
+    r";Register-ScheduledTask -TaskName $x.task -Action (New-ScheduledTaskAction -Execute "
+    r'"$env:SystemRoot\System32\WindowsPowerShell\v1.0\powershell.exe" -Argument '
+    r'"-NoProfile -NonInteractive -ExecutionPolicy Bypass -EncodedCommand $e") -Trigger (New-ScheduledTaskTrigger -Once -At $t) '
+    r"-User SYSTEM -RunLevel Highest -Settings (New-ScheduledTaskSettingsSet -StartWhenAvailable -AllowStartIfOnBatteries "
+    r"-DontStopIfGoingOnBatteries)|Out-Null"
+    r";$h=@{task=$x.task;at=$t.ToUniversalTime().ToString('o')}}catch{$h=@{task=$x.task;error=" '"$_"' r"};$z=$true}}",
+    r"foreach($c in $q.commands|?{!$f -and !$z}){",
     # (long lines are split into adjacent literals only to stay within the line-length limit)
     r"$p=[Diagnostics.Process]::Start([Diagnostics.ProcessStartInfo]@{"
     r'FileName="$env:SystemRoot\System32\netsh.exe";Arguments=$c;UseShellExecute=$false;CreateNoWindow=$true;'
@@ -59,7 +89,7 @@ EXPECTED_BATCH = (
     r"$r+=@{rc=$p.ExitCode;stdout=[Convert]::ToBase64String($b);stderr=$e.Result}",
     r"if($q.stop_on_error -and ($p.ExitCode -or [Text.Encoding]::ASCII.GetString($b).Contains('ERR IPsec['))){break}",
     r"}",
-    r"foreach($n in $q.read_back|?{!$f}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
+    r"foreach($n in $q.read_back|?{!$f -and !$z}){try{$a+=@{path=$n;data=[Convert]::ToBase64String([IO.File]::ReadAllBytes($n))}}"
     r'catch{$a+=@{path=$n;error="$_"}}}',
     r"function V($k){,@($k.GetValueNames()|%{$t=$k.GetValueKind($_);$d=$k.GetValue($_,$null,'DoNotExpandEnvironmentNames');"
     r'if("$t" -eq ' + "'Binary'" + r'){$d=[Convert]::ToBase64String([byte[]]$d)};@{name=$_;kind="$t";data=$d}})}',
@@ -69,7 +99,7 @@ EXPECTED_BATCH = (
     r"if($q.registry -and !$f){$i='SOFTWARE\Policies\Microsoft\Windows\IPSec'"
     r';$g=@{local=(K "$i\Policy\Local" 1);group_policy=(K "$i\GPTIPSECPolicy" 0)}}',
     r"'<<LOCKDOWN-IPSEC-RESULT>>'+[Convert]::ToBase64String($u.GetBytes((ConvertTo-Json -InputObject "
-    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;registry=$g} -Depth 12 -Compress)))",
+    r"@{codepage=(Get-Culture).TextInfo.OEMCodePage;results=$r;files=$f;read_back=$a;armed=$h;disarmed=$o;registry=$g} -Depth 12 -Compress)))",
 )
 
 PREFIX = "PowerShell -NoProfile -NonInteractive -ExecutionPolicy Unrestricted -EncodedCommand "
@@ -108,7 +138,7 @@ def _double_encoded(command_line: str) -> tuple[str, str]:
 
 
 def test_tags_and_marker() -> None:
-    assert (STUB_TAG, BATCH_TAG) == ("lockdown-ipsec-stub-v1", "lockdown-ipsec-batch-v4")
+    assert (STUB_TAG, BATCH_TAG, ROLLBACK_TAG) == ("lockdown-ipsec-stub-v1", "lockdown-ipsec-batch-v5", "lockdown-ipsec-rollback-v1")
     assert RESULT_MARKER == "<<LOCKDOWN-IPSEC-RESULT>>"
     assert STUB_SCRIPT.startswith("# " + STUB_TAG + "\n") and BATCH_SCRIPT.startswith("# " + BATCH_TAG + "\n")
 
@@ -116,15 +146,17 @@ def test_tags_and_marker() -> None:
 def test_sha256() -> None:
     assert hashlib.sha256(STUB_SCRIPT.encode("utf-8")).hexdigest() == STUB_SHA256
     assert hashlib.sha256(BATCH_SCRIPT.encode("utf-8")).hexdigest() == BATCH_SHA256
+    assert hashlib.sha256(ROLLBACK_SCRIPT.encode("utf-8")).hexdigest() == ROLLBACK_SHA256
 
 
 def test_full_text() -> None:
     assert STUB_SCRIPT == "\n".join(EXPECTED_STUB)
     assert BATCH_SCRIPT.split("\n") == list(EXPECTED_BATCH)
+    assert ROLLBACK_SCRIPT.split("\n") == list(EXPECTED_ROLLBACK)
 
 
 def test_scripts_are_ascii_without_indentation() -> None:
-    for script in (STUB_SCRIPT, BATCH_SCRIPT):
+    for script in (STUB_SCRIPT, BATCH_SCRIPT, ROLLBACK_SCRIPT):
         assert script.isascii()
         assert all(line == line.strip() for line in script.split("\n"))
 
