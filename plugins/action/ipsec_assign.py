@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import IpsecActionBase, on_failure
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._confirm import confirm_seconds
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import assign_from
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._model import check_text
@@ -20,7 +21,8 @@ class ActionModule(IpsecActionBase):
         # A name netsh cannot be given fails before the first round trip; whether it exists needs the host.
         if params["name"] is not None:
             check_text("name", params["name"], allow_empty=False)
+        seconds = confirm_seconds(params["confirm"])
         outcome = converge(runner, lambda have: assign_from(params, have=have), state=State.MERGED, check_mode=check_mode,
                            on_failure=on_failure(params), carried=self.carried,
-                           accept_domain_policy=params["accept_domain_policy"])
+                           accept_domain_policy=params["accept_domain_policy"], confirm_seconds=seconds)
         return outcome_result(outcome, diff=diff)

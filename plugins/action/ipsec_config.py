@@ -11,6 +11,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module impo
     IpsecActionBase, backup_copy, backup_path, backup_result, on_failure,
 )
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._config_file import load_config_file
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._confirm import confirm_seconds
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge, current_store, rendered
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._errors import InvalidInput
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._guard import guard_from_option, refuse_lockout
@@ -68,6 +69,7 @@ class ActionModule(IpsecActionBase):
         check_scope(given, State(state), scope)
         guard, verdicts = guard_from_option(params["guard"]), []
         copy = backup_copy(params, self._loader)
+        seconds = confirm_seconds(params["confirm"])
 
         def guarding(after: Store) -> None:
             verdicts[:] = refuse_lockout(after, guard, advice="Permit the guard's packets in the policy that will be assigned.")
@@ -84,6 +86,7 @@ class ActionModule(IpsecActionBase):
             guard=None if guard is None else guarding,
             backup_to=backup_path(params),
             keep_backup=copy,
+            confirm_seconds=seconds,
         )
         result = backup_result(outcome_result(outcome, diff=diff), copy)
         if guard is not None:

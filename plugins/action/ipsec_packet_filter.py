@@ -14,6 +14,7 @@ from __future__ import annotations
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._action_module import (
     IpsecActionBase, backup_copy, backup_path, backup_result, on_failure,
 )
+from ansible_collections.lockdown.ipsec.plugins.plugin_utils._confirm import confirm_seconds
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._connection_port import connection_port
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._engine import converge
 from ansible_collections.lockdown.ipsec.plugins.plugin_utils._guard import check_packets, refuse_lockout
@@ -46,6 +47,7 @@ class ActionModule(IpsecActionBase):
         check_scope(given, State.OVERRIDDEN, scope)
         guard, verdicts = management_guard(settings), []
         copy = backup_copy(params, self._loader, option=name("backup_options.fetch_to"))
+        seconds = confirm_seconds(params["confirm"], option=name("confirm"))
 
         def guarding(after: Store) -> None:
             if settings.allow_lockout:
@@ -65,6 +67,7 @@ class ActionModule(IpsecActionBase):
             guard=guarding,
             backup_to=backup_path(params, option=name("backup_options.path")),
             keep_backup=copy,
+            confirm_seconds=seconds,
         )
         result = backup_result(outcome_result(outcome, diff=diff), copy)
         result.update(policy=settings.policy, config=config, management_port=settings.management_port,

@@ -149,6 +149,29 @@ options:
         type: path
 """
 
+    CONFIRM = r"""
+options:
+  confirm:
+    description:
+      - Seconds to confirm the change in, as C(commit confirmed) on network devices. When the change assigns a
+        policy, unassigns one, or changes the policy that is or will be assigned (its rules, or the filter lists and
+        filter actions they use), the write batch first arms a rollback on the host, a one-time scheduled task
+        that runs as C(SYSTEM) after this many seconds and restores what the host had, that is the store as it
+        was before the task (exported to C(C:\Windows\Temp\lockdown-ipsec-rollback-<random>.ipsec)) and the assignment
+        it had. After the write the task opens a B(new) connection to the host (never the one it already holds,
+        which may survive a block that new connections hit) and disarms the rollback through it.
+      - If no new connection can be made, the task fails saying that the new policy cut off the management
+        channel, when the host will restore its previous policy (host clock, UTC) and what that policy is. The host
+        does so by itself; the task's connection is not needed.
+      - A confirmed change costs three round trips (read; write with the arming; the confirmation over the new
+        connection). In check mode RV(rollback) says what would be armed and nothing is; a change that does not
+        touch the assigned policy arms nothing, and neither does a task that changes nothing.
+      - Needs the C(ScheduledTasks) PowerShell module (Windows Server 2012 or later). While a rollback is pending
+        (scheduled task C(lockdown-ipsec-rollback)), no other can be armed, and the task fails before
+        changing anything. From 10 to 86400; omitted, nothing is armed.
+    type: int
+"""
+
     ASSIGNMENT = r"""
 options:
   accept_domain_policy:

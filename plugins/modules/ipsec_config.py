@@ -40,6 +40,7 @@ extends_documentation_fragment:
   - lockdown.ipsec.ipsec.write
   - lockdown.ipsec.ipsec.backup
   - lockdown.ipsec.ipsec.assignment
+  - lockdown.ipsec.ipsec.confirm
   - lockdown.ipsec.ipsec.config
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.flow
@@ -353,6 +354,15 @@ EXAMPLES = r"""
       packets:
         - {source: 10.20.0.0, destination_port: 5986}
         - {source: 10.20.0.255, destination_port: 5986}
+
+# The same, confirmed: the blocklist's policy is assigned, so a rollback is armed for 5 minutes and disarmed
+# over a new connection once the change is made. --check reports it as rollback.status: would_arm.
+- name: Apply the blocklist, rolled back unless the host is still reachable
+  lockdown.ipsec.ipsec_config:
+    state: overridden
+    owner_prefix: "BL - "
+    src: blocklist.json
+    confirm: 300
 """
 
 RETURN = r"""
@@ -689,4 +699,45 @@ undo_commands:
   elements: str
   sample:
     - netsh ipsec static delete policy "name=Packet Filter"
+rollback:
+  description:
+    - With O(confirm), the rollback armed for a change that touches the assigned policy. It is in a failed task's
+      result too, saying whether the rollback was disarmed or left to fire.
+  returned: when O(confirm) is set and the change touches the assigned policy (or would, in check mode)
+  type: dict
+  sample:
+    status: confirmed
+    seconds: 120
+    at: '2026-12-07T02:41:07.0000000Z'
+    task: lockdown-ipsec-rollback
+    file: 'C:\Windows\Temp\lockdown-ipsec-rollback-5f0c3a9e1b2d4c6f.ipsec'
+    restores: Baseline
+  contains:
+    status:
+      description:
+        - C(would_arm) (check mode), C(confirmed) (armed, and disarmed over a new connection after the change),
+          C(disarmed) (the write failed, and the rollback was disarmed), C(left_to_fire) (no new connection could be
+          made, or the rollback could not be disarmed), C(fired) (it ran before the confirmation reached the host).
+      type: str
+      sample: confirmed
+    seconds:
+      description: O(confirm).
+      type: int
+      sample: 120
+    at:
+      description: When the rollback fires or would have fired (UTC, the host's clock); null in check mode.
+      type: str
+      sample: '2026-12-07T02:41:07.0000000Z'
+    task:
+      description: The scheduled task on the host.
+      type: str
+      sample: lockdown-ipsec-rollback
+    file:
+      description: The export on the host that the rollback imports (deleted when it is disarmed or has run).
+      type: str
+      sample: 'C:\Windows\Temp\lockdown-ipsec-rollback-5f0c3a9e1b2d4c6f.ipsec'
+    restores:
+      description: The policy the rollback assigns again, or null when none was assigned before the change.
+      type: str
+      sample: Baseline
 """

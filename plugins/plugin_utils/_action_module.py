@@ -22,6 +22,7 @@ from ansible.utils.display import Display
 from ._argspec import module_argument_spec
 from ._carry import Carried
 from ._censor import censored
+from ._confirm import ConfirmFailed, RollbackNotArmed, left_to_fire_after_lost_answer
 from ._engine import ApplyFailed, BackupFailed, OnFailure
 from ._errors import InvalidInput, LockdownError
 from ._model import check_text
@@ -120,27 +121,62 @@ class IpsecActionBase(ActionBase):
         return censored(result, validation._no_log_values)
 
     def _run_engine(self, params: dict) -> dict:
-        runner = NetshRunner(self._execute, read_from=params["read_from"], log=self._trace if display.verbosity >= 4 else None)
+        runner = NetshRunner(self._execute, read_from=params["read_from"], log=self._trace if display.verbosity >= 4 else None,
+                             reconnect=self._reconnect)
         try:
-            return self.run_validated(
+            result = self.run_validated(
                 params, check_mode=bool(self._task.check_mode), diff=bool(self._task.diff), runner=runner
             )
+            self._close_stale_shells()
+            return result
         except ApplyFailed as error:
+            if error.rollback and error.rollback["status"] == "disarmed":
+                self._close_stale_shells()
             return failure_result(error)
         except BackupFailed as error:
             # The batch stopped at its first command, the export: nothing was changed (runner.wrote
             # only says that a write batch ran).
+            return {"failed": True, "changed": False, "msg": str(error), **({"rollback": error.rollback} if error.rollback else {})}
+        except RollbackNotArmed as error:
             return {"failed": True, "changed": False, "msg": str(error)}
+        except ConfirmFailed as error:
+            # The change was made; the host restores its previous store by itself, or already has.
+            return {"failed": True, "changed": True, "msg": str(error), "rollback": error.rollback}
         except BaseException as error:  # pylint: disable=broad-except  # re-raised below unless a write is involved
             if isinstance(error, _NEVER_CAUGHT):
                 raise
             if runner.write_pending:
-                return interrupted_result(error, runner.last_write)
+                return lost_answer_result(interrupted_result(error, runner.last_write), runner, error)
             if runner.wrote:
                 return after_write_result(error)
             if isinstance(error, LockdownError):
                 return {"failed": True, "changed": False, "msg": str(error)}
             raise
+
+    _stale_shells: list = []
+
+    def _reconnect(self) -> None:
+        """Make the connection's next command go over a new connection (the connection plugin's ``reset()``, A-146).
+
+        ``winrm``'s reset drops its shell without deleting it; the shell is remembered and deleted by
+        :meth:`_close_stale_shells` once the host has answered over the new connection, so that a confirmed change
+        does not leave a shell open on the host until its idle timeout."""
+        connection = self._connection
+        protocol, shell_id = getattr(connection, "protocol", None), getattr(connection, "shell_id", None)
+        connection.reset()
+        if protocol is not None and shell_id is not None and getattr(connection, "protocol", None) is not protocol:
+            self._stale_shells = [*self._stale_shells, (protocol, shell_id)]
+
+    def _close_stale_shells(self) -> None:
+        """Delete the shells :meth:`_reconnect` left behind, through their own sessions; a failure is only traced
+        (the host deletes an idle shell by itself)."""
+        stale, self._stale_shells = self._stale_shells, []
+        for protocol, shell_id in stale:
+            try:
+                protocol.close_shell(shell_id)
+            except Exception as error:  # pylint: disable=broad-except  # best effort, see the docstring
+                display.vvv(f"lockdown.ipsec.{self.module_name}: the shell of the previous connection was not deleted: {error}",
+                            host=self._play_context.remote_addr)
 
     def _trace(self, message: str) -> None:
         # -vvvv: what a user reporting a host that disagrees with us can send (secrets hidden, see _trace).
@@ -162,6 +198,17 @@ class IpsecActionBase(ActionBase):
             for error in errors
         ]
         return "; ".join(messages)
+
+
+def lost_answer_result(result: dict, runner: NetshRunner, cause: BaseException) -> dict:
+    """``result`` of a write whose answer never came; when the write armed a rollback, it says what becomes of it
+    (:func:`~._confirm.left_to_fire_after_lost_answer`: it is left to fire)."""
+    if runner.last_arm is not None:
+        runner.write_pending = False
+        reason = f"{type(cause).__name__}: {cause}" if str(cause) else type(cause).__name__
+        message, rollback = left_to_fire_after_lost_answer(runner, runner.last_arm, runner.last_write_sent, reason)
+        result.update(msg=message, rollback=rollback)
+    return result
 
 
 def on_failure(params: dict) -> OnFailure:
@@ -225,4 +272,7 @@ def backup_result(result: dict, copy: BackupCopy | None) -> dict:
     return result
 
 
-__all__ = ["BECOME_REFUSED", "DEFAULT_BACKUP_PATH", "BackupCopy", "IpsecActionBase", "backup_copy", "backup_path", "backup_result", "on_failure"]
+__all__ = [
+    "BECOME_REFUSED", "DEFAULT_BACKUP_PATH", "BackupCopy", "IpsecActionBase", "backup_copy", "backup_path", "backup_result", "lost_answer_result",
+    "on_failure",
+]

@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 from ._carry import Carried
 from ._changes import Change
+from ._confirm import ConfirmFailed, Rollback, armed, confirm, plan_rollback
 from ._errors import LockdownError, PlanError
 from ._model import Store
 from ._ownership import shared_object_warnings, unnamed_rule_warnings
@@ -33,7 +34,7 @@ from ._read import HostState, ReadFrom, gather, read_host, read_store, refuse_un
 from ._plan import Scope, State, plan, plan_exact
 from ._predict import predict
 from ._render import CONTEXT, command_line, render_plan
-from ._transport import BatchFailed, BatchRequest, NetshRunner, ReadBack, raise_for_failure
+from ._transport import BatchAnswer, BatchFailed, BatchRequest, CommandResult, NetshRunner, ReadBack, raise_for_failure
 
 
 class OnFailure(enum.Enum):
@@ -64,6 +65,9 @@ class Outcome:
     commands: tuple[tuple[str, ...], ...]
     warnings: tuple[str, ...] = ()
     backup_path: str | None = None
+    rollback: Rollback | None = None
+    """With ``confirm``, the rollback armed for a change that touches the assigned policy (``would_arm`` in check
+    mode, ``confirmed`` after a write); ``None`` when nothing is armed."""
 
     @property
     def changed(self) -> bool:
@@ -118,6 +122,9 @@ class ApplyFailed(LockdownError):
         self.store_now = predict(outcome.before, outcome.changes[:done]) if predictable else None
         self.store_now_read = False
         self.undo: Undo | None = None
+        self.confirmation = ""
+        """With ``confirm``: what became of the rollback armed with the batch (:func:`settle_after_failure`)."""
+        self.rollback: dict | None = None
         super().__init__(self._message())
 
     @property
@@ -131,7 +138,12 @@ class ApplyFailed(LockdownError):
 
     def _message(self) -> str:
         head = f"netsh command {self.position} of {self.total} failed: {self.failed_command} -> {self.netsh_said}"
-        return f"{head}{'' if head.endswith('.') else '.'} {self._what_happened()}"
+        return f"{head}{'' if head.endswith('.') else '.'} {self._what_happened()}" + (f". {self.confirmation}" if self.confirmation else "")
+
+    def confirmed(self, note: str, rollback: dict) -> None:
+        """Add what became of the rollback armed with the batch to the message."""
+        self.confirmation, self.rollback = note, rollback
+        self.args = (self._message(),)
 
     def _what_happened(self) -> str:
         done, after = len(self.succeeded), len(self.not_run)
@@ -226,6 +238,7 @@ def converge(
     guard: Callable[[Store], None] | None = None,
     backup_to: str | None = None,
     keep_backup: Callable[[bytes], str | None] | None = None,
+    confirm_seconds: int | None = None,
 ) -> Outcome:
     """Bring the host to the desired store: gather, plan, and write unless ``check_mode``.
 
@@ -248,10 +261,14 @@ def converge(
             changes or in check mode. If the export fails, nothing after it runs.
         keep_backup: with ``backup_to``, the export is also read back in the same round trip and handed
             to this (see :func:`apply`); what it returns, and a read back that failed, become warnings.
+        confirm_seconds: when the change touches the assigned policy (or the one to be assigned), arm a rollback
+            on the host that fires after this many seconds unless :func:`~._confirm.confirm` disarms it over a
+            new connection once the write is done (:mod:`._confirm`); one more round trip.
 
     Raises:
         LockdownError: from building the want, planning or the guard (before any write), the export
-            (nothing changed), or :class:`ApplyFailed`.
+            (nothing changed), :class:`~._confirm.RollbackNotArmed` (nothing changed), :class:`ApplyFailed`, or
+            :class:`~._confirm.ConfirmFailed` (the change was made, the rollback is left to fire).
     """
     host, dummy = current_state(runner, check_mode=check_mode, carried=carried)
     before = host.store
@@ -265,11 +282,14 @@ def converge(
     outcome = Outcome(before, predict(before, changes), changes, render_plan(changes), warnings)
     if guard is not None:
         guard(outcome.after)
+    outcome = replace(outcome, rollback=plan_rollback(before, outcome.after, confirm_seconds))
     if check_mode:
         if carried is not None:
             carried.save(replace(host, store=outcome.after))
     elif outcome.changed:
-        notes = apply(runner, outcome, on_failure=on_failure, backup_to=backup_to, keep_backup=keep_backup)
+        notes, rollback = apply(runner, outcome, on_failure=on_failure, backup_to=backup_to, keep_backup=keep_backup,
+                                rollback=outcome.rollback)
+        outcome = replace(outcome, rollback=rollback)
         if backup_to is not None:
             outcome = replace(outcome, backup_path=backup_to, warnings=outcome.warnings + notes)
     return outcome
@@ -277,9 +297,16 @@ def converge(
 
 def apply(
     runner: NetshRunner, outcome: Outcome, *, on_failure: OnFailure, files: Sequence[str] = (), backup_to: str | None = None,
-    keep_backup: Callable[[bytes], str | None] | None = None,
-) -> tuple[str, ...]:
-    """Run the outcome's commands in one stop-on-error round trip, all or nothing; return warnings.
+    keep_backup: Callable[[bytes], str | None] | None = None, rollback: Rollback | None = None,
+) -> tuple[tuple[str, ...], Rollback | None]:
+    """Run the outcome's commands in one stop-on-error round trip, all or nothing; return warnings, and the
+    rollback as confirmed.
+
+    With ``rollback`` the same round trip first arms it on the host and exports the store for it (before the
+    export of ``backup_to``); if it cannot be armed, nothing runs (:class:`~._confirm.RollbackNotArmed`). Once
+    the batch has answered, whatever it did, the rollback is disarmed over a new connection
+    (:func:`~._confirm.confirm`, one more round trip): a successful write returns it ``confirmed`` or raises
+    :class:`~._confirm.ConfirmFailed`; a failed one says in its error what became of it.
 
     ``files`` must open on the host before the first command runs (see :mod:`._bootstrap`). With
     ``backup_to``, the batch first exports the store to that file on the host; if the export fails,
@@ -296,20 +323,62 @@ def apply(
 
     Raises:
         ApplyFailed: a command failed.
-        BackupFailed: the export failed; nothing else ran.
+        BackupFailed: an export failed; nothing else ran.
         FilesUnreadable: a file of ``files`` cannot be opened; nothing ran.
+        RollbackNotArmed: the rollback could not be armed; nothing ran.
+        ConfirmFailed: the change was made, but the rollback could not be disarmed over a new connection.
     """
     export = () if backup_to is None else (export_command(backup_to),)
     read_back = (backup_to,) if export and keep_backup is not None else ()
-    answer = runner.run(BatchRequest(export + outcome.commands, stop_on_error=True, files=files, read_back=read_back))
-    results, notes = answer.results, ()
-    if export:
+    leading = () if rollback is None else (rollback.export(),)
+    answer = runner.run(BatchRequest(leading + export + outcome.commands, stop_on_error=True, files=files, read_back=read_back,
+                                     arm=None if rollback is None else rollback.arm()))
+    if rollback is None:
+        return _written(runner, outcome, answer, answer.results, on_failure, backup_to, keep_backup), None
+    rollback = armed(rollback, answer.armed)
+    try:
+        exported = answer.results[0]
+        if exported.failed:
+            said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
+            raise BackupFailed(f"netsh could not export the IPsec policy store for the rollback to {rollback.file}, so no change was made: "
+                               f"{command_line(rollback.export())} -> {said}")
+        notes = _written(runner, outcome, answer, answer.results[1:], on_failure, backup_to, keep_backup)
+    except (ApplyFailed, BackupFailed) as error:
+        raise settle_after_failure(error, runner, rollback) from None
+    return notes, confirm(runner, rollback)
+
+
+def settle_after_failure(error: ApplyFailed | BackupFailed, runner: NetshRunner, rollback: Rollback) -> ApplyFailed | BackupFailed:
+    """``error`` saying what became of ``rollback`` after its write failed: disarmed over a new connection (the
+    store is as the error says), or left to fire because no new connection could be made."""
+    try:
+        done = confirm(runner, rollback)
+        note, data = "The rollback armed with the batch was disarmed over a new connection.", {**done.to_data(), "status": "disarmed"}
+    except ConfirmFailed as failure:
+        note, data = str(failure)[0].upper() + str(failure)[1:], failure.rollback
+    if isinstance(error, ApplyFailed):
+        error.confirmed(note, data)
+        return error
+    said = str(error)
+    settled = BackupFailed(f"{said}{'' if said.endswith('.') else '.'} {note}")
+    settled.rollback = data
+    return settled
+
+
+def _written(
+    runner: NetshRunner, outcome: Outcome, answer: BatchAnswer, results: Sequence[CommandResult], on_failure: OnFailure,
+    backup_to: str | None, keep_backup: Callable[[bytes], str | None] | None,
+) -> tuple[str, ...]:
+    """The part of :func:`apply` after the answer: ``results`` (the answer's, after the rollback's export) are the
+    export to ``backup_to`` when there is one, then the changes'. Returns the warnings about the copy kept."""
+    notes: tuple[str, ...] = ()
+    if backup_to is not None:
         exported, results = results[0], results[1:]
         if exported.failed:
             said = (exported.stdout + exported.stderr).strip() or f"exit code {exported.rc}"
             raise BackupFailed(f"netsh could not export the IPsec policy store to {backup_to}, so no change was made: "
-                               f"{command_line(export[0])} -> {said}")
-        if read_back:
+                               f"{command_line(export_command(backup_to))} -> {said}")
+        if keep_backup is not None:
             notes = kept_export(answer.read_back[0], keep_backup)
     try:
         raise_for_failure(results, requested=outcome.commands)
@@ -333,7 +402,12 @@ def kept_export(exported: ReadBack, keep_backup: Callable[[bytes], str | None]) 
 
 
 class BackupFailed(LockdownError):
-    """The export that opens a write batch failed; no change ran (the batch stops at the first failure)."""
+    """The export that opens a write batch failed; no change ran (the batch stops at the first failure).
+
+    ``rollback``: with ``confirm``, the result's ``rollback`` entry (what became of the rollback armed with it).
+    """
+
+    rollback: dict | None = None
 
 
 def export_command(path: str) -> tuple[str, ...]:

@@ -33,6 +33,10 @@ def outcome_result(outcome: Outcome, *, diff: bool) -> dict[str, Any]:
     }
     if diff:
         result["diff"] = store_diff(outcome.before, outcome.after)
+        if outcome.rollback is not None:
+            result["diff"]["after_header"] += f"; {outcome.rollback.summary()}"
+    if outcome.rollback is not None:
+        result["rollback"] = outcome.rollback.to_data()
     if outcome.warnings:
         result["warnings"] = list(outcome.warnings)
     if outcome.backup_path is not None:
@@ -74,6 +78,8 @@ def failure_result(error: ApplyFailed) -> dict[str, Any]:
     }
     if error.undo is not None:
         result["undo_commands"] = list(error.undo.commands)
+    if error.rollback is not None:
+        result["rollback"] = error.rollback
     return result
 
 

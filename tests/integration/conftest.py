@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 from emulated_winrm import EmulatedWindowsHost
+from netsh_emulator import cancel_scheduled_tasks
 
 # The shared assertions of the test modules; rewritten so that their failures show the values.
 pytest.register_assert_rewrite("ipsec_support")
@@ -115,7 +116,9 @@ class EmulatedHost:
         self.inventory.write_text(f"[windows]\nwinhost {connection}\n", encoding="utf-8")
 
     def close(self) -> None:
-        """Stop the WinRM endpoint (the store stays on disk)."""
+        """Stop the WinRM endpoint (the store stays on disk) and cancel the rollbacks still armed, so that no
+        timer of the emulated Task Scheduler outlives the test."""
+        cancel_scheduled_tasks(str(self.state_file))
         if self.endpoint is not None:
             self.endpoint.stop()
 

@@ -46,16 +46,16 @@ EXPECTED_OPTIONS = {
         "name", "description", "rules", "default_response_rule", "polling_interval", "mmpfs", "qm_per_mm", "mm_lifetime",
         "mm_security_methods", "rules_mode", "state", "delete_unused", "on_failure", "read_from",
     },
-    "ipsec_assign": {"name", "state", "on_failure", "read_from", "accept_domain_policy"},
+    "ipsec_assign": {"name", "state", "on_failure", "read_from", "accept_domain_policy", "confirm"},
     "ipsec_info": {"read_from"},
     "ipsec_config": {
         "config", "src", "state", "owner_prefix", "running_config", "running_config_file", "running_config_format", "running_config_encoding", "on_failure",
-        "read_from", "accept_domain_policy", "backup", "backup_options", "guard",
+        "read_from", "accept_domain_policy", "backup", "backup_options", "guard", "confirm",
     },
     "ipsec_packet_filter": {
         "policy_name", "owner_prefix", "server_services", "client_services", "service_sources", "custom_services", "interface_address",
         "permit_icmp", "default_deny", "assign", "management_port", "management_sources", "guard_ports", "allow_lockout", "backup",
-        "backup_options", "on_failure", "read_from", "accept_domain_policy",
+        "backup_options", "on_failure", "read_from", "accept_domain_policy", "confirm",
     },
     "ipsec_backup": {"path", "controller_file", "fetch_to", "state", "assigned", "on_failure", "read_from", "accept_domain_policy"},
 }
@@ -331,6 +331,8 @@ def test_return_values(name):
     expected = {"config", "predicted", "domain_policy"} if name == "ipsec_info" else {
         "commands", "before", "after", "failed_command", "succeeded_commands", "not_run_commands", "undo_commands",
     }
+    if name in ("ipsec_assign", "ipsec_config", "ipsec_packet_filter"):
+        expected |= {"rollback"}
     if name == "ipsec_config":
         expected |= {"gathered", "rendered", "parsed", "unsupported", "predicted", "backup_path", "backup_fetched_to", "guard"}
     if name == "ipsec_packet_filter":

@@ -120,23 +120,24 @@ OUTCOME = Outcome(Store(), Store(), (), (ADD,))
 
 def test_apply_hands_the_export_to_keep_backup_and_returns_its_warning():
     kept, host = [], Host(files={EXPORT: b"the store"})
-    notes = apply(NetshRunner(host), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT,
-                  keep_backup=lambda data: kept.append(data) or "kept, with a remark")
+    notes, rollback = apply(NetshRunner(host), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT,
+                            keep_backup=lambda data: kept.append(data) or "kept, with a remark")
+    assert rollback is None
     assert kept == [b"the store"] and notes == ("kept, with a remark",)
     assert host.requests[0]["read_back"] == [EXPORT] and host.requests[0]["commands"][0].startswith("ipsec static exportpolicy")
     assert apply(NetshRunner(Host(files={EXPORT: b""})), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT,
-                 keep_backup=lambda data: None) == ()
+                 keep_backup=lambda data: None) == ((), None)
 
 
 def test_apply_without_keep_backup_reads_nothing_back():
     host = Host(files={EXPORT: b"the store"})
-    assert apply(NetshRunner(host), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT) == ()
+    assert apply(NetshRunner(host), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT) == ((), None)
     assert "read_back" not in host.requests[0]
 
 
 def test_an_export_that_cannot_be_read_back_is_a_warning_and_the_change_stands():
     kept = []
-    notes = apply(NetshRunner(Host()), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT, keep_backup=kept.append)
+    notes, dummy = apply(NetshRunner(Host()), OUTCOME, on_failure=OnFailure.ROLLBACK, backup_to=EXPORT, keep_backup=kept.append)
     assert kept == [] and notes == (
         f"the store was exported to {EXPORT} on the host, but the file could not be read back to the controller: "
         f"Could not find file '{EXPORT}'.. The backup stays on the host only.",)
