@@ -36,7 +36,7 @@ The emulator has no per-host file system, so each host's ``packet_filter_backup_
 file in its work directory (the role's default is a Windows path). Run from the repository root:
 
     .venv/py312/bin/python benchmarks/bench_winrm_lockdown.py [--latency 0.05] [--hosts 20] [--forks 10]
-                                                              [--services 20] [--skip-multi]
+                                                              [--services 20] [--skip-multi] [--confirm SECONDS]
 """
 
 from __future__ import annotations
@@ -423,6 +423,7 @@ def main() -> int:
     parser.add_argument("--forks", type=int, default=10, help="ansible forks of the multi-host case")
     parser.add_argument("--services", type=int, default=20, help="server services to lock the hosts down to")
     parser.add_argument("--skip-multi", action="store_true", help="run the single-host case only")
+    parser.add_argument("--confirm", type=int, default=None, help="packet_filter_confirm for the role (a confirmed change: one more round trip)")
     options = parser.parse_args()
 
     print(versions())
@@ -433,6 +434,9 @@ def main() -> int:
           "and NTLM handshake legs, so it costs several HTTP requests (counted below)")
     services, custom = pick_services(options.services)
     variables = role_vars(services, custom)
+    if options.confirm is not None:
+        variables["packet_filter_confirm"] = options.confirm
+        print(f"the role's changes are confirmed: packet_filter_confirm {options.confirm}")
     print(f"{len(services)} server services: {', '.join(services)}" + (f" (custom: {', '.join(custom)})" if custom else ""))
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-winrm-"))
