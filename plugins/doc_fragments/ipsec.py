@@ -18,7 +18,7 @@ Use them with ``extends_documentation_fragment``:
 ansible-core merges fragments only at the top of a module's options, and ``ansible-test sanity``
 reads fragments as plain string literals, so ``CONFIG`` repeats the three shapes (and the filter and
 authentication shapes repeat where they nest). Only the ``O()`` paths differ between the copies;
-``tests/unit/plugins/modules/test_docs.py`` checks that the copies stay identical otherwise. Change
+``tests/unit/plugins/test_module_docs.py`` checks that the copies stay identical otherwise. Change
 one copy, change them all.
 ansible-core does not apply fragments to ``RETURN``; every module carries its own.
 """

@@ -30,7 +30,7 @@ from ansible_collections.lockdown.ipsec.plugins.plugin_utils._inputs import (
     store_from_config,
 )
 
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 MODULES_DIR = REPO / "plugins" / "modules"
 FRAGMENT_FILE = REPO / "plugins" / "doc_fragments" / "ipsec.py"
 COLLECTION = "lockdown.ipsec"
