@@ -18,15 +18,31 @@ Public API::
 
     EmulatedWindowsHost(workdir, controller_address="192.0.2.10", host_addresses=["192.0.2.20"],
                         server_addresses={"dns": ["192.0.2.53"]}, enforce=True)   # the emulated network
+    EmulatedWindowsHost(workdir, https=True)   # https://127.0.0.1:<port>/wsman; host.ca_file is the CA of its certificate
 
 and the command ``tests/emulator/bin/emulated-winrm-host`` (see ``_cli``) for other processes.
 """
 
 from __future__ import annotations
 
-from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, EmulatedNetwork, Evaluation
-from ._server import DEFAULT_ACCOUNTS, EmulatedWindowsHost
-from ._windows import CMD_LINE_LIMIT, run_command_line
+import importlib
+from typing import Any
 
-__all__ = ["EmulatedWindowsHost", "DEFAULT_ACCOUNTS", "CMD_LINE_LIMIT", "run_command_line", "DEFAULT_CONTROLLER_ADDRESS",
-           "DEFAULT_HOST_ADDRESSES", "EmulatedNetwork", "Evaluation"]
+# Each public name -> the module that defines it. Imported on first use (PEP 562), so that a process that needs
+# only cmd.exe's rules or the network judge (the emulated SSH host's login shell, once per session) does not pay
+# for the HTTP endpoint, NTLM, TLS and PSRP (about 0.4 s).
+_EXPORTS = {
+    "EmulatedWindowsHost": "._server", "DEFAULT_ACCOUNTS": "._server",
+    "CMD_LINE_LIMIT": "._windows", "run_command_line": "._windows",
+    "DEFAULT_CONTROLLER_ADDRESS": "._enforcement", "DEFAULT_HOST_ADDRESSES": "._enforcement",
+    "EmulatedNetwork": "._enforcement", "Evaluation": "._enforcement",
+}
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    globals()[name] = value
+    return value

@@ -7,8 +7,11 @@
   one keep-alive connection; afterwards the connection is authenticated, and every body travels in
   MS-WSMV message encryption: ``multipart/encrypted; protocol="application/HTTP-SPNEGO-session-encrypted"``,
   parts separated by ``--Encrypted Boundary``, the payload ``<int32 LE signature length><signature><sealed>``,
-  handled by ``unwrap_winrm``/``wrap_winrm``. A plain body on an NTLM connection is refused, as a host
-  with ``AllowUnencrypted=false`` does.
+  handled by ``unwrap_winrm``/``wrap_winrm``. A plain body on an NTLM connection over HTTP is refused, as a host
+  with ``AllowUnencrypted=false`` (the default) does.
+* **Over HTTPS** (``tls=True``) TLS encrypts the channel, so ``AllowUnencrypted=false`` admits plain bodies after
+  NTLM (A-161): pywinrm does not seal them there (``message_encryption="auto"`` seals over HTTP only). A sealed
+  body (``message_encryption="always"``) is still read, and its reply sealed alike.
 
 pyspnego's NTLM acceptor reads its accounts from the file named by ``NTLM_USER_FILE`` in the process
 environment (``DOMAIN:USER:PASSWORD`` lines); :func:`register_accounts` keeps one such file per process
@@ -82,9 +85,11 @@ def _ntlm_password(user: str) -> str | None:
 class ConnectionAuth:
     """The authentication state of one keep-alive TCP connection."""
 
-    def __init__(self, accounts: dict[str, str], allow_basic: bool) -> None:
+    def __init__(self, accounts: dict[str, str], allow_basic: bool, tls: bool = False) -> None:
         self._accounts = {user.lower(): password for user, password in accounts.items()}
         self._allow_basic = allow_basic
+        self._tls = tls  # the connection is HTTPS: plain bodies are admitted after NTLM (A-161)
+        self._sealed = False  # the body being served came sealed: its reply is sealed too
         self._context = None  # pyspnego acceptor, while or after an NTLM handshake
         self._scheme = "Negotiate"  # as the client spelled it: the challenge must echo it
         self.user: str | None = None
@@ -97,7 +102,7 @@ class ConnectionAuth:
 
     @property
     def encrypting(self) -> bool:
-        """True once NTLM completed on this connection: bodies are then sealed."""
+        """True once NTLM completed on this connection: bodies are then sealed (over HTTPS, they may be)."""
         return self._context is not None and self._context.complete
 
     def authenticate(self, header: str | None) -> None:
@@ -147,11 +152,14 @@ class ConnectionAuth:
 
     def unseal(self, content_type: str, body: bytes) -> bytes:
         """The SOAP text of a request body on this connection."""
+        self._sealed = False
         if not self.encrypting:
             return body
         if not body:
             return body
         if "multipart/encrypted" not in content_type or PROTOCOL not in content_type:
+            if self._tls:  # the channel is encrypted: AllowUnencrypted=false does not refuse (A-161)
+                return body
             raise Unauthorized("unencrypted message on an NTLM connection", self.challenges())
         parts = [part for part in body.split(BOUNDARY + b"\r\n") if part]
         if len(parts) != 2 or b"Length=" not in parts[0]:
@@ -169,11 +177,12 @@ class ConnectionAuth:
             raise Unauthorized(f"message cannot be unsealed: {exc}", self.challenges()) from None
         if len(plain) != length:
             raise Unauthorized("encrypted length does not match", self.challenges())
+        self._sealed = True
         return plain
 
     def seal(self, body: bytes) -> tuple[str, bytes]:
-        """``(content type, bytes)`` of a reply body on this connection."""
-        if not self.encrypting or not body:
+        """``(content type, bytes)`` of a reply body on this connection: sealed when its request came sealed."""
+        if not self.encrypting or not body or not self._sealed:
             return "application/soap+xml;charset=UTF-8", body
         wrapped = self._context.wrap_winrm(body)
         payload = struct.pack("<i", len(wrapped.header)) + wrapped.header + wrapped.data

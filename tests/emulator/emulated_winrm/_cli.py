@@ -3,10 +3,12 @@
     emulated-winrm-host --workdir DIR [--port 0] [--latency 0.05] [--user vagrant --password vagrant]
                         [--no-basic] [--ready-file FILE]
                         [--controller-address 192.0.2.10] [--host-address 192.0.2.20 ...]
-                        [--server-address dns=192.0.2.53 ...] [--no-enforce]
+                        [--server-address dns=192.0.2.53 ...] [--no-enforce] [--https]
 
-Once listening it writes ``FILE`` (JSON ``{"port", "pid", "endpoint", "workdir"}``) atomically, so a
-caller waits for that file and then connects; the counters are kept in ``DIR/winrm-operations.json``.
+Once listening it writes ``FILE`` (JSON ``{"port", "pid", "endpoint", "workdir"}``, with ``--https`` also ``"ca_file"``)
+atomically, so a caller waits for that file and then connects; the counters are kept in ``DIR/winrm-operations.json``.
+With ``--https`` the endpoint is ``https://127.0.0.1:<port>/wsman`` with a certificate made for the host in ``DIR``
+(``DIR/ca.pem`` is the CA a client validates it with; see ``_tls``).
 On SIGTERM/SIGINT it stops listening, removes ``FILE`` and exits 0. The store stays in ``DIR``.
 The host enforces its assigned IPsec policy on the controller's packets unless ``--no-enforce`` is given; the
 addresses are those of the emulated network (``EmulatedWindowsHost``). A malformed address is a usage error (exit 2).
@@ -41,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.ready_file:
             ready = {"port": host.port, "pid": os.getpid(), "endpoint": host.endpoint, "workdir": str(args.workdir.resolve())}
+            if host.ca_file is not None:
+                ready["ca_file"] = str(host.ca_file.resolve())
             temporary = args.ready_file.with_name(args.ready_file.name + ".tmp")
             temporary.write_text(json.dumps(ready), encoding="utf-8")
             os.replace(temporary, args.ready_file)
@@ -64,7 +68,7 @@ def host_from_arguments(args: argparse.Namespace) -> EmulatedWindowsHost:
     return EmulatedWindowsHost(args.workdir, accounts={args.user: args.password}, allow_basic=not args.no_basic,
                                latency=args.latency, port=args.port, publish_counters=True,
                                controller_address=args.controller_address, host_addresses=args.host_address or DEFAULT_HOST_ADDRESSES,
-                               server_addresses=servers, enforce=not args.no_enforce)
+                               server_addresses=servers, enforce=not args.no_enforce, https=args.https)
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -88,4 +92,5 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--server-address", action="append", default=[], metavar="TYPE=ADDRESS",
                         help="a server the host is configured with (dns, wins, dhcp, gateway); repeat for several")
     parser.add_argument("--no-enforce", action="store_true", help="do not enforce the assigned IPsec policy")
+    parser.add_argument("--https", action="store_true", help="serve HTTPS with a certificate made for the host (DIR/ca.pem is its CA)")
     return parser

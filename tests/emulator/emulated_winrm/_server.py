@@ -3,7 +3,9 @@
 Behind the endpoint is the netsh emulator with one persisted store per host (``<workdir>/netsh-store.json``).
 Clients are the real ones: pywinrm and ansible-core's ``winrm`` connection plugin. Served operations:
 Create, Command, Send, Receive, Signal and Delete of the WinRS ``cmd`` shell resource; anything else
-is a SOAP fault. See ``_auth`` for Basic/NTLM and ``_windows`` for what runs a command line.
+is a SOAP fault. See ``_auth`` for Basic/NTLM and ``_windows`` for what runs a command line. Requests of the
+PowerShell resource (``http://schemas.microsoft.com/powershell/...``) are PSRP, served by ``_psrp``: runspace pools
+for pypsrp and ansible-core's ``psrp`` connection, a pipeline per Command operation.
 
 Counters (``host.operations``) count every WS-Management operation by name plus ``http`` (every HTTP
 request, including 401 handshake legs); ``host.round_trips`` is the number of Command operations,
@@ -21,6 +23,10 @@ The host enforces the IPsec policy its store has assigned (``enforce``, see ``_e
 TCP connection and every HTTP request is the controller's packet, judged against the store as it is then.
 A packet the policy drops gets nothing back, as Windows answers nothing to it: the connection is kept
 open, unread and unanswered, until the client gives up, and is closed only when the host stops.
+
+With ``https=True`` the endpoint is ``https://127.0.0.1:<port>/wsman`` (see ``_tls``): TLS with a certificate made
+for the host (``host.ca_file`` is the CA a client validates it with), the TLS handshake of a connection only once
+the policy admitted its first packet, and plain bodies admitted after NTLM, as TLS encrypts the channel (A-161).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import contextlib
 import json
 import os
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -39,9 +46,12 @@ from typing import Mapping, Sequence
 
 from netsh_emulator import scheduled_tasks, task_history
 
-from . import _soap
+from . import _soap, _tls
 from ._auth import ConnectionAuth, Unauthorized, register_accounts
 from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, EmulatedNetwork, Evaluation, evaluate
+from ._psrp import PowerShellEndpoint
+from ._psrp_script import Outcome, run_pipeline
+from ._psrp_wire import is_powershell
 from ._shells import ShellTable
 from ._windows import run_command_line
 
@@ -65,6 +75,9 @@ class EmulatedWindowsHost:
     ``host_addresses``, and ``server_addresses`` gives the DNS, WINS, DHCP and gateway servers the server types
     of a filter stand for. With ``enforce`` (read at every connection and request) the host drops what its
     assigned policy drops. Raises ``ValueError`` for a malformed address.
+
+    ``https``: serve WinRM over HTTPS (``_tls``) with the certificate in ``workdir`` (``ca.pem``, ``server-cert.pem``,
+    ``server-key.pem``, made at construction unless still valid there); ``ca_file`` is the CA that issued it.
     """
 
     def __init__(
@@ -82,12 +95,15 @@ class EmulatedWindowsHost:
         host_addresses: Sequence[str] = DEFAULT_HOST_ADDRESSES,
         server_addresses: Mapping[str, Sequence[str]] | None = None,
         enforce: bool = True,
+        https: bool = False,
     ) -> None:
         self.network = EmulatedNetwork(controller_address, host_addresses, server_addresses)  # checked before anything is made
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.state_file = self.workdir / "netsh-store.json"
         self.counters_file = self.workdir / "winrm-operations.json"
+        self.https = https
+        self._tls_files = _tls.ensure_certificates(self.workdir) if https else None
         self.accounts = dict(accounts or DEFAULT_ACCOUNTS)
         self.allow_basic = allow_basic
         self.latency = latency
@@ -101,6 +117,7 @@ class EmulatedWindowsHost:
         self._connections = 0
         self._counter_lock = threading.Lock()
         self._shells = ShellTable(self._run, receive_wait)
+        self._powershell = PowerShellEndpoint(self._run_pipeline, receive_wait, self.command_lines.append)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         # Set by kill(): the commands of this host run nothing more (netsh_emulator._faults).
@@ -113,7 +130,8 @@ class EmulatedWindowsHost:
         if self._killed.is_set():
             raise RuntimeError("a killed host cannot be started again; start a new EmulatedWindowsHost on its workdir")
         register_accounts(self.accounts)
-        self._server = _Server(("127.0.0.1", self._requested_port), _Handler)
+        tls = _tls.server_context(self._tls_files) if self._tls_files else None
+        self._server = _Server(("127.0.0.1", self._requested_port), _Handler, tls)
         self._server.host = self
         # A short poll interval keeps stop() quick; serving itself does not poll.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -135,6 +153,7 @@ class EmulatedWindowsHost:
             # A command already running finishes (its result is never received) before stop returns,
             # so no store write happens after it, e.g. under a new host started on the same workdir.
             self._shells.drain(timeout=30)
+            self._powershell.drain(timeout=30)
 
     def kill(self) -> None:
         """What a host that loses power or its network looks like to a client; the store stays.
@@ -161,6 +180,7 @@ class EmulatedWindowsHost:
         server.shutdown()
         server.server_close()
         self._shells.drain(timeout=30)
+        self._powershell.drain(timeout=30)
 
     def __enter__(self) -> "EmulatedWindowsHost":
         return self.start()
@@ -178,14 +198,36 @@ class EmulatedWindowsHost:
     @property
     def endpoint(self) -> str:
         """The WinRM URL, as pywinrm takes it."""
-        return f"http://127.0.0.1:{self.port}/wsman"
+        return f"{'https' if self.https else 'http'}://127.0.0.1:{self.port}/wsman"
 
-    def ansible_vars(self) -> dict:
-        """Inventory variables that reach this host with ansible-core's ``winrm`` connection, NTLM and
-        message encryption, as the first of its accounts."""
+    @property
+    def ca_file(self) -> Path | None:
+        """HTTPS: the PEM file of the CA that issued the host's certificate (what a client validates it with); else None."""
+        return self._tls_files.ca_file if self._tls_files else None
+
+    def ansible_vars(self, *, cert_validation: str = "validate") -> dict:
+        """Inventory variables that reach this host with ansible-core's ``winrm`` connection and NTLM, as the first of
+        its accounts: over HTTP with message encryption; over HTTPS with ``ansible_winrm_server_cert_validation`` set
+        to ``cert_validation``, ``validate`` (against :attr:`ca_file`, ``ansible_winrm_ca_trust_path``) or ``ignore``.
+        Raises ``ValueError`` for another ``cert_validation``."""
         user, password = next(iter(self.accounts.items()))
-        return {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": user,
-                "ansible_password": password, "ansible_winrm_transport": "ntlm", "ansible_winrm_scheme": "http"}
+        variables = {"ansible_connection": "winrm", "ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": user,
+                     "ansible_password": password, "ansible_winrm_transport": "ntlm", "ansible_winrm_scheme": "https" if self.https else "http"}
+        if not self.https:
+            return variables
+        if cert_validation == "validate":
+            return {**variables, "ansible_winrm_server_cert_validation": "validate", "ansible_winrm_ca_trust_path": str(self.ca_file)}
+        if cert_validation == "ignore":
+            return {**variables, "ansible_winrm_server_cert_validation": "ignore"}
+        raise ValueError(f"cert_validation must be 'validate' or 'ignore', not {cert_validation!r}")
+
+    def psrp_vars(self) -> dict:
+        """Inventory variables that reach this host with ansible-core's ``psrp`` connection and NTLM, as the first of its
+        accounts: over HTTP with message encryption; over HTTPS validating the certificate against :attr:`ca_file`."""
+        user, password = next(iter(self.accounts.items()))
+        variables = {"ansible_connection": "psrp", "ansible_host": "127.0.0.1", "ansible_port": self.port, "ansible_user": user,
+                     "ansible_password": password, "ansible_psrp_auth": "ntlm", "ansible_psrp_protocol": "https" if self.https else "http"}
+        return {**variables, "ansible_psrp_ca_cert": str(self.ca_file)} if self.https else variables
 
     # -- counters --------------------------------------------------------------------------------
 
@@ -225,8 +267,8 @@ class EmulatedWindowsHost:
 
     @property
     def open_shells(self) -> int:
-        """Shells created and not yet deleted."""
-        return self._shells.open_shells()
+        """Shells created and not yet deleted (PSRP runspace pools included)."""
+        return self._shells.open_shells() + self._powershell.open_pools()
 
     def count(self, name: str) -> None:
         """Count one operation (and publish the counters when asked to)."""
@@ -267,9 +309,15 @@ class EmulatedWindowsHost:
     def _run(self, line: str, stdin: bytes, skip_cmd_shell: bool) -> tuple[int, bytes, bytes]:
         return run_command_line(line, stdin, dict(self.env), skip_cmd_shell, abort=self._killed)
 
+    def _run_pipeline(self, commands: Sequence, inputs: list) -> Outcome:
+        return run_pipeline(commands, inputs, dict(self.env), abort=self._killed)
+
     def serve(self, request: _soap.Request) -> str:
         """The reply body of one authenticated request; raises :class:`_soap.SoapError`."""
         action, shells = request.action, self._shells
+        if is_powershell(request.resource_uri):  # PSRP: one pipeline per Command operation, counted as a round trip
+            self.count(action)
+            return self._powershell.serve(request, self.endpoint)
         if action == "Create":
             self.count(action)
             return _soap.created(shells.create(), self.endpoint)
@@ -319,8 +367,13 @@ class _Server(ThreadingHTTPServer):
     host: EmulatedWindowsHost
     stopping = False
 
-    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None) -> None:
         super().__init__(address, handler)
+        # HTTPS: the listening socket wrapped, without the handshake at accept: _Handler.setup makes it once the policy
+        # admitted the connection's first packet, so that a dropped connection is not even sent a ServerHello.
+        self.tls = tls is not None
+        if tls is not None:
+            self.socket = tls.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
         self._connections: set[socket.socket] = set()
         # Connections whose packets the policy dropped: open, unread, unanswered until the host stops.
         self._swallowed: set[socket.socket] = set()
@@ -409,15 +462,18 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         host: EmulatedWindowsHost = self.server.host  # type: ignore[attr-defined]
-        self.auth = ConnectionAuth(host.accounts, host.allow_basic)
+        self.auth = ConnectionAuth(host.accounts, host.allow_basic, tls=self.server.tls)  # type: ignore[attr-defined]
         self.server.track(self.connection, True)  # type: ignore[attr-defined]
         host.count_connection()
         # The first packet of the connection (on Windows its SYN): dropped, the connection is never served.
         self.dropped = not self._admitted("connection")
+        # HTTPS: the handshake follows the admitted first packet; a connection whose handshake fails (plain HTTP, a
+        # client that rejects the certificate) is closed without an HTTP reply (A-162).
+        self.handshake_failed = not self.dropped and not _tls.handshake(self.connection)
 
     def handle(self) -> None:
-        """Serve the connection's requests, unless the policy dropped the connection itself."""
-        if not self.dropped:
+        """Serve the connection's requests, unless the policy dropped the connection itself or its TLS handshake failed."""
+        if not self.dropped and not self.handshake_failed:
             super().handle()
 
     def parse_request(self) -> bool:

@@ -62,6 +62,8 @@ class Request:
     options: dict = field(default_factory=dict)  # w:OptionSet, name -> text
     operation_timeout: float | None = None  # seconds, from w:OperationTimeout (PT20S)
     body: ElementTree.Element | None = None  # the first child of s:Body, if any
+    resource_uri: str | None = None  # w:ResourceURI: the cmd shell or a PowerShell configuration (PSRP, _psrp)
+    max_envelope_size: int | None = None  # w:MaxEnvelopeSize: the largest reply the client takes (PSRP, _psrp)
 
 
 def parse_request(data: bytes) -> Request:
@@ -90,7 +92,14 @@ def parse_request(data: bytes) -> Request:
         options=options,
         operation_timeout=_duration(header.findtext("w:OperationTimeout", None, NS)),
         body=body[0] if body is not None and len(body) else None,
+        resource_uri=(header.findtext("w:ResourceURI", "", NS) or "").strip() or None,
+        max_envelope_size=_envelope_size(header.findtext("w:MaxEnvelopeSize", None, NS)),
     )
+
+
+def _envelope_size(text: str | None) -> int | None:
+    """``153600`` -> 153600; anything else -> None (the endpoint's default applies)."""
+    return int(text.strip()) if text and text.strip().isdigit() else None
 
 
 def _duration(text: str | None) -> float | None:
