@@ -6,18 +6,27 @@ Two connections, chosen by ``LOCKDOWN_TEST_CONNECTION`` (the test command runs t
   collection's action plugins send their encoded PowerShell command to the fake PowerShell, which runs
   the netsh emulator;
 * ``winrm``: every host is an emulated WinRM endpoint (``tests/emulator/emulated_winrm``) on its own
-  loopback port, reached by ansible-core's real ``winrm`` connection with NTLM and message encryption.
+  loopback port, reached by ansible-core's real ``winrm`` connection with NTLM and message encryption;
+* ``winrm-https-validate`` and ``winrm-https-ignore``: the same over HTTPS (NTLM, no message encryption: TLS encrypts),
+  the endpoint's certificate validated against the CA made for it, or not validated; the seed playbooks only;
+* ``psrp``: the same emulated endpoint reached by ansible-core's real ``psrp`` connection (pypsrp: runspace pool and
+  pipelines, PSRP) over HTTP with NTLM and message encryption; the seed playbooks, the role and the lockout suite;
+* ``ssh-cmd`` and ``ssh-powershell``: every host is Debian's OpenSSH server on its own loopback port in front of the
+  emulated host (``tests/emulator/emulated_ssh``), whose login shell answers as Windows OpenSSH with the default
+  shell cmd.exe or with ``DefaultShell`` powershell.exe, reached by ansible-core's real ``ssh`` connection with key
+  authentication; the seed playbooks, the role and the SSH guard (``test_ssh_guard.py``).
 
 The collection is found through ``.cache/collections`` (tests/conftest.py links the checkout there).
 Every task result is recorded by ``callback_plugins/lockdown_record.py``; every round trip is logged
 by the fake PowerShell (``NETSH_EMU_PS_LOG``) and, over WinRM, must equal the endpoint's count of
-Command operations.
+Command operations (over SSH, the emulated host's count of sessions that ran a command).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +34,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from emulated_ssh import EmulatedSshHost
 from emulated_winrm import EmulatedWindowsHost
 from netsh_emulator import cancel_scheduled_tasks
 
@@ -36,12 +46,32 @@ TESTS = HERE.parent
 REPO = TESTS.parent
 EMULATOR_BIN = TESTS / "emulator" / "bin"
 COLLECTIONS = REPO / ".cache" / "collections"
+# The seed playbooks and the role: what every further connection runs (the local and WinRM runs hold the whole suite).
+SEED_AND_ROLE = ("test_seed000.py", "test_playbooks.py", "test_role.py")
+# Each value of LOCKDOWN_TEST_CONNECTION -> the test modules its run collects (None: every module).
+CONNECTION_MODULES: dict[str, tuple[str, ...] | None] = {
+    "local": None,
+    "winrm": None,
+    "winrm-https-validate": ("test_seed000.py", "test_playbooks.py"),
+    "winrm-https-ignore": ("test_seed000.py", "test_playbooks.py"),
+    "psrp": (*SEED_AND_ROLE, "test_lockout_end_to_end.py"),
+    "ssh-cmd": (*SEED_AND_ROLE, "test_ssh_guard.py"),
+    "ssh-powershell": (*SEED_AND_ROLE, "test_ssh_guard.py"),
+}
+# The SSH connections -> the DefaultShell of the emulated Windows OpenSSH (EmulatedSshHost's shell).
+SSH_SHELLS = {"ssh-cmd": "cmd", "ssh-powershell": "powershell"}
 CONNECTION = os.environ.get("LOCKDOWN_TEST_CONNECTION", "local")
-if CONNECTION not in ("local", "winrm"):
-    raise pytest.UsageError(f"LOCKDOWN_TEST_CONNECTION must be local or winrm, not {CONNECTION!r}")
+if CONNECTION not in CONNECTION_MODULES:
+    raise pytest.UsageError(f"LOCKDOWN_TEST_CONNECTION must be one of {', '.join(CONNECTION_MODULES)}, not {CONNECTION!r}")
 # Tests that need several WinRM endpoints, or a host that enforces its policy on the connection, belong
 # to the WinRM run of the suite.
 collect_ignore = [] if CONNECTION == "winrm" else ["test_multi_host.py", "test_lockout_end_to_end.py"]
+if CONNECTION not in SSH_SHELLS:  # the guard of the SSH port needs an SSH connection
+    collect_ignore.append("test_ssh_guard.py")
+if CONNECTION_MODULES[CONNECTION] is not None:
+    collect_ignore = sorted(path.name for path in HERE.glob("test_*.py") if path.name not in CONNECTION_MODULES[CONNECTION])
+# The WinRM-over-HTTPS connections -> their ansible_winrm_server_cert_validation (EmulatedWindowsHost.ansible_vars).
+HTTPS_CERT_VALIDATION = {"winrm-https-validate": "validate", "winrm-https-ignore": "ignore"}
 # Where the modules of the running test read the store (set by the read_from fixture).
 READ_FROM_VARIABLE = "LOCKDOWN_TEST_READ_FROM"
 # The WinRM HTTP port the role protects when the play's connection has no port of its own (local).
@@ -90,6 +120,7 @@ class EmulatedHost:
         self.log_file = workdir / "round-trips.jsonl"
         self.inventory = workdir / "inventory.ini"
         self.endpoint: EmulatedWindowsHost | None = None
+        self.ssh: EmulatedSshHost | None = None
         self.env = dict(
             os.environ,
             PATH=f"{EMULATOR_BIN}{os.pathsep}{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -105,11 +136,18 @@ class EmulatedHost:
             NETSH_EMU_PS_LOG=str(self.log_file),
         )
         self._runs = 0
-        if CONNECTION == "winrm":
-            self.endpoint = EmulatedWindowsHost(workdir, enforce=enforce).start()
+        if CONNECTION in ("winrm", "psrp") or CONNECTION in HTTPS_CERT_VALIDATION:
+            self.endpoint = EmulatedWindowsHost(workdir, enforce=enforce, https=CONNECTION in HTTPS_CERT_VALIDATION).start()
             self.endpoint.env = self.env  # the same dict: a test's NETSH_EMU_* change reaches the host
             self.management_port = self.endpoint.port
-            connection = " ".join(f"{name}={value}" for name, value in self.endpoint.ansible_vars().items())
+            variables = self.endpoint.ansible_vars(cert_validation=HTTPS_CERT_VALIDATION.get(CONNECTION, "validate"))
+            if CONNECTION == "psrp":  # a PSRP pipeline is one Command operation, as a WinRS command is
+                variables = self.endpoint.psrp_vars()
+            connection = " ".join(f"{name}={value}" for name, value in variables.items())
+        elif CONNECTION in SSH_SHELLS:
+            self.ssh = EmulatedSshHost(workdir, shell=SSH_SHELLS[CONNECTION], env=self.env, enforce=enforce).start()
+            self.management_port = self.ssh.port
+            connection = " ".join(f"{name}={shlex.quote(str(value))}" for name, value in self.ssh.ansible_vars().items())
         else:
             self.management_port = LOCAL_MANAGEMENT_PORT
             connection = f"ansible_connection=local ansible_python_interpreter={sys.executable}"
@@ -121,11 +159,14 @@ class EmulatedHost:
         cancel_scheduled_tasks(str(self.state_file))
         if self.endpoint is not None:
             self.endpoint.stop()
+        if self.ssh is not None:
+            self.ssh.stop()
 
     def restart_endpoint(self) -> None:
         """After the WinRM endpoint was killed, start a new one on the same port and store (WinRM runs only)."""
         assert self.endpoint is not None, "only a WinRM host has an endpoint to restart"
-        self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port, enforce=self.endpoint.enforce).start()
+        self.endpoint = EmulatedWindowsHost(self.workdir, port=self.management_port, enforce=self.endpoint.enforce,
+                                            https=self.endpoint.https).start()
         self.endpoint.env = self.env
 
     def play(
@@ -165,6 +206,9 @@ class EmulatedHost:
         trips_before = self.round_trips()
         commands_before = self.endpoint.round_trips if self.endpoint else 0
         shells_before = self.endpoint.open_shells if self.endpoint else 0
+        if self.ssh:
+            self.ssh.env = self.env  # a test's NETSH_EMU_* change reaches the sessions of this run
+        sessions_before = self.ssh.round_trips if self.ssh else 0
         proc = subprocess.run(command, env=dict(self.env, LOCKDOWN_RECORD_FILE=str(record)), capture_output=True, text=True, timeout=300, check=False)
         tasks = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()] if record.exists() else []
         trips = self.round_trips() - trips_before
@@ -175,6 +219,9 @@ class EmulatedHost:
             assert commands == trips, f"{commands} WinRM Command operations but {trips} bootstrap batches\n{self.endpoint.command_lines[-commands:]}"
             # (a shell an earlier, interrupted play left behind stays open, as on Windows until its idle timeout)
             assert self.endpoint.open_shells <= shells_before, "a WinRM shell was left open"
+        if self.ssh and not interrupted:
+            sessions = self.ssh.round_trips - sessions_before
+            assert sessions == trips, f"{sessions} SSH sessions ran a command but {trips} bootstrap batches\n{self.ssh.sessions[-sessions:]}"
         return PlayResult(proc.returncode, proc.stdout, proc.stderr, tasks, trips)
 
     def round_trips(self) -> int:

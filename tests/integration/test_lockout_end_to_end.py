@@ -1,4 +1,4 @@
-"""The role's lockout suite, end to end over WinRM: the emulated host enforces its assigned policy with
+"""The role's lockout suite, end to end over WinRM (and PSRP): the emulated host enforces its assigned policy with
 its own evaluator (tests/emulator, independent of the collection's guard), so a lockout really happens.
 
 For every WinRM or PSRP case of tests/unit/plugins/plugin_utils/test_lockout_suite.py that the role
@@ -11,7 +11,9 @@ Windows does not document are not compared (the emulated host has one order; the
 whatever it is).
 
 The case's ports are moved to the port the emulated endpoint listens on (a free loopback port), so
-that a foreign policy permitting "the connection's port" still does.
+that a foreign policy permitting "the connection's port" still does. In the PSRP run of the suite the role runs over
+ansible-core's ``psrp`` connection, the new connections are pypsrp runspace pools, and only the PSRP cases and
+one foreign lockout are repeated.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ import pytest
 import requests
 import winrm
 from emulated_winrm import EmulatedNetwork
+from pypsrp.host import PSHost, PSHostUserInterface
+from pypsrp.powershell import PowerShell, RunspacePool
+from pypsrp.wsman import WSMan
 
-from conftest import EmulatedHost
+from conftest import CONNECTION, EmulatedHost
 from ipsec_support import task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "plugin_utils"))
@@ -39,6 +44,11 @@ HOST_ADDRESSES = ("192.0.2.20", "2001:db8::20")
 # busy with the rest of the test command; a blocked one costs this long.
 ANSWER_WITHIN = 6
 END_TO_END = [case for case in CASES if case.connection_port in WINRM_PORTS and case.variable is None and case.bug is None]
+# The PSRP run repeats only the PSRP cases and one foreign lockout: the guard's verdicts do not depend on the
+# connection, and each PSRP probe of a blocked port costs a full timeout (the WinRM run covers the rest).
+PSRP_CASES = {"foreign-block-all-stays-assigned"}
+if CONNECTION == "psrp":
+    END_TO_END = [case for case in END_TO_END if case.name.startswith("psrp-") or case.name in PSRP_CASES]
 
 
 def moved(value, old: int, new: int):
@@ -54,11 +64,31 @@ def answers(host: EmulatedHost, source: str, destination: str) -> bool:
     """Whether a new connection from ``source`` (as the host sees it) to ``destination`` gets an answer."""
     addresses = HOST_ADDRESSES if destination == "me" else (destination, *HOST_ADDRESSES)
     host.endpoint.network = EmulatedNetwork(source, addresses, None)
+    if CONNECTION == "psrp":
+        return psrp_answers(host)
     vars_ = host.endpoint.ansible_vars()
     session = winrm.Session(f"http://127.0.0.1:{host.management_port}/wsman", auth=(vars_["ansible_user"], vars_["ansible_password"]),
                             transport="ntlm", server_cert_validation="ignore", read_timeout_sec=ANSWER_WITHIN, operation_timeout_sec=ANSWER_WITHIN - 2)
     try:
         return session.run_cmd("netsh", ["ipsec", "static", "show", "store"]).status_code == 0
+    except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
+        return False
+
+
+def psrp_answers(host: EmulatedHost) -> bool:
+    """Whether a new runspace pool opens and runs one netsh line (ansible.builtin.raw's script over psrp)."""
+    vars_ = host.endpoint.psrp_vars()
+    # One try per request: pypsrp would retry a Receive five times, backing off (A-188).
+    connection = WSMan("127.0.0.1", port=host.management_port, username=vars_["ansible_user"], password=vars_["ansible_password"],
+                       ssl=False, auth="ntlm", connection_timeout=ANSWER_WITHIN, read_timeout=ANSWER_WITHIN,
+                       operation_timeout=ANSWER_WITHIN - 2, reconnection_backoff=0.01)
+    ps_host = PSHost(None, None, False, "lockout probe", None, PSHostUserInterface(), None)
+    try:
+        with RunspacePool(connection, host=ps_host) as pool:
+            pipeline = PowerShell(pool)
+            pipeline.add_script("netsh ipsec static show store\nexit $LASTEXITCODE")
+            pipeline.invoke()
+            return ps_host.rc == 0
     except (requests.exceptions.ReadTimeout, requests.exceptions.ConnectionError):
         return False
 

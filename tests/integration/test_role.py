@@ -137,9 +137,9 @@ def test_guard_refuses_a_lockout_after_one_read(host):
     assert refused.rc != 0
     assert refused.status(APPLY) == "failed"
     message = refused.task(APPLY)["msg"]
-    # Packets with the same fate are named together (over WinRM with the connection's own port, which
+    # Packets with the same fate are named together (over WinRM, PSRP and SSH with the connection's own port, which
     # the guard also protects and this policy blocks too).
-    blocked = "TCP 203.0.113.1:49152 -> me:5986 and TCP [2001:db8::1]:49152 -> me:5986 " if CONNECTION != "winrm" else (
+    blocked = "TCP 203.0.113.1:49152 -> me:5986 and TCP [2001:db8::1]:49152 -> me:5986 " if CONNECTION == "local" else (
         f"TCP 203.0.113.1:49152 -> me:5986, TCP 203.0.113.1:49152 -> me:{host.management_port}, "
         f"TCP [2001:db8::1]:49152 -> me:5986 and 1 more packet ")
     assert blocked + "gets action 'block' from rule 'LD - All Inbound Traffic'" in message, message
@@ -219,10 +219,19 @@ def test_sources_as_ranges_subnets_and_any_in_capitals_are_evaluated(host):
 
 @pytest.mark.skipif(CONNECTION != "winrm", reason="the port comes from the WinRM connection plugin; the WinRM run of the suite covers it")
 def test_the_guard_protects_the_port_given_as_ansible_winrm_port(host):
-    # ansible_winrm_port instead of ansible_port: the connection plugin's port is the real one.
+    guard_protects_the_port_given_as(host, "ansible_winrm_port")
+
+
+@pytest.mark.skipif(CONNECTION != "psrp", reason="the port comes from the PSRP connection plugin; the PSRP run of the suite covers it")
+def test_the_guard_protects_the_port_given_as_ansible_psrp_port(host):
+    guard_protects_the_port_given_as(host, "ansible_psrp_port")
+
+
+def guard_protects_the_port_given_as(host, variable: str) -> None:
+    # The connection plugin's own port variable instead of ansible_port: the plugin's port is the real one.
     inventory = host.inventory.read_text(encoding="utf-8")
-    host.inventory.write_text(inventory.replace("ansible_port=", "ansible_winrm_port="), encoding="utf-8")
-    assert "ansible_winrm_port=" in host.inventory.read_text(encoding="utf-8")
+    host.inventory.write_text(inventory.replace("ansible_port=", f"{variable}="), encoding="utf-8")
+    assert f"{variable}=" in host.inventory.read_text(encoding="utf-8")
     refused = role(host, {**WEB, "packet_filter_management_port": 5985})
     assert refused.rc != 0
     assert f"me:{host.management_port} gets action 'block'" in refused.task(APPLY)["msg"]
