@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, lockdown.ipsec contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Benchmark (not a test): locking Windows hosts down over WinRM, the collection against raw netsh tasks.
+"""Benchmark (not a test): locking Windows hosts down over WinRM or PSRP, the collection against raw netsh tasks.
 
 Three ways to build the same static IPsec policy (N server services, a management rule, the default deny):
 
@@ -21,11 +21,13 @@ are rewritten in PowerShell quoting (``name="LD - HTTP Server"``), the managemen
 becomes ``{{ ansible_port }}``.
 
 Both run with the ``ansible-playbook`` next to ``sys.executable`` over ansible-core's ``winrm``
-connection (NTLM with message encryption, HTTP) against fresh emulated Windows hosts
+connection (NTLM with message encryption, HTTP), or with ``--connection psrp`` over its ``psrp`` connection (pypsrp:
+a runspace pool per task, one PSRP pipeline per round trip, NTLM with message encryption, HTTP), against fresh
+emulated Windows hosts
 (``tests/emulator/emulated_winrm``) served from this process, each sleeping ``--latency`` seconds
 before it answers every HTTP request. Measured per approach, on one host and then on ``--hosts``
 hosts in one group with ``--forks``: the first apply on fresh hosts and a re-run on the same hosts,
-as round trips (WinRM Command operations), HTTP requests, wall time and CPU time (of the
+as round trips (WinRM Command operations: one command line, or one PSRP pipeline), HTTP requests, wall time and CPU time (of the
 ansible-playbook process tree alone, its forks included, from ``wait4``; and of this process, which
 serves the emulated hosts). After the first apply and
 after the re-run every host's store (``netsh ipsec static show all`` run by the emulator's netsh,
@@ -37,6 +39,7 @@ file in its work directory (the role's default is a Windows path). Run from the 
 
     .venv/py312/bin/python benchmarks/bench_winrm_lockdown.py [--latency 0.05] [--hosts 20] [--forks 10]
                                                               [--services 20] [--skip-multi] [--confirm SECONDS]
+                                                              [--connection winrm|psrp]
 """
 
 from __future__ import annotations
@@ -114,8 +117,9 @@ def role_vars(services: list[str], custom: dict) -> dict:
 class Fleet:
     """``count`` fresh emulated Windows hosts, one inventory group, under ``workdir``; stop with :meth:`stop`."""
 
-    def __init__(self, workdir: Path, count: int, latency: float) -> None:
+    def __init__(self, workdir: Path, count: int, latency: float, connection: str = "winrm") -> None:
         self.workdir = workdir
+        self.connection = connection
         self.hosts = [EmulatedWindowsHost(workdir / f"win{number:02d}", latency=latency).start() for number in range(count)]
         self.inventory = workdir / "inventory.ini"
         self.inventory.write_text(self._inventory_text(), encoding="utf-8")
@@ -123,7 +127,8 @@ class Fleet:
     def _inventory_text(self) -> str:
         lines = [f"[{GROUP}]"]
         for number, host in enumerate(self.hosts):
-            variables = {**host.ansible_vars(), "packet_filter_backup_path": host.workdir / "lockdown-ipsec-backup.ipsec"}
+            connection = host.psrp_vars() if self.connection == "psrp" else host.ansible_vars()
+            variables = {**connection, "packet_filter_backup_path": host.workdir / "lockdown-ipsec-backup.ipsec"}
             lines.append(f"win{number:02d} " + " ".join(f"{name}={value}" for name, value in variables.items()))
         return "\n".join(lines) + "\n"
 
@@ -227,7 +232,7 @@ def measure(label: str, playbook: Path, fleet: Fleet, forks: int) -> Run:
     hosts_cpu = cpu_seconds(resource.RUSAGE_SELF) + cpu_seconds(resource.RUSAGE_CHILDREN) - own - ansible_cpu
     open_shells = sum(host.open_shells for host in fleet.hosts)
     if open_shells:
-        sys.exit(f"FAILED: {label} left {open_shells} WinRM shell(s) open")
+        sys.exit(f"FAILED: {label} left {open_shells} WinRM shell(s) or PSRP runspace pool(s) open")
     return Run(label, operations, seconds, ansible_cpu, hosts_cpu, recap_totals(stdout))
 
 
@@ -240,9 +245,9 @@ def collection_playbook(path: Path, variables: dict) -> Path:
                                   "roles": [{"role": ROLE, "vars": variables}]}])
 
 
-def predicted(workdir: Path, variables: dict, latency: float) -> tuple[list[str], dict, int]:
-    """The netsh commands and the configuration the role predicts (``--check``) for a fresh host, and that host's WinRM port."""
-    probe = Fleet(workdir / "probe", 1, latency)
+def predicted(workdir: Path, variables: dict, latency: float, connection: str) -> tuple[list[str], dict, int]:
+    """The netsh commands and the configuration the role predicts (``--check``) for a fresh host, and that host's port."""
+    probe = Fleet(workdir / "probe", 1, latency, connection)
     try:
         out = workdir / "probe" / "predicted.json"
         play = {"name": "Predict the lockdown", "hosts": GROUP, "gather_facts": False, "roles": [{"role": ROLE, "vars": variables}],
@@ -333,13 +338,13 @@ def verify_same_policy(reference: EmulatedWindowsHost, fleets: list[Fleet]) -> i
 # -- one scenario ------------------------------------------------------------------------------------
 
 
-def scenario(workdir: Path, hosts: int, forks: int, latency: float, playbooks: dict) -> tuple[list[Run], int]:
+def scenario(workdir: Path, hosts: int, forks: int, latency: float, playbooks: dict, connection: str) -> tuple[list[Run], int]:
     """Each approach on its own ``hosts`` fresh hosts: first apply, then a re-run; the policies are verified after each."""
     runs, filters = [], 0
     with ExitStack() as stack:
         fleets = {}
         for approach in playbooks:
-            fleets[approach] = Fleet(workdir / approach.split()[0], hosts, latency)
+            fleets[approach] = Fleet(workdir / approach.split()[0], hosts, latency, connection)
             stack.callback(fleets[approach].stop)
         for phase in ("first apply", "re-run"):
             for approach, playbook in playbooks.items():
@@ -390,11 +395,11 @@ def per_round_trip(run: Run) -> str:
     return f"{run.http / trips:.1f} = " + " + ".join(parts + [f"other {rest / trips:.1f}"])
 
 
-def versions() -> str:
-    """Python, ansible-core and the WinRM client libraries in use."""
+def versions(connection: str) -> str:
+    """Python, ansible-core and the client libraries of ``connection`` in use."""
     core = subprocess.run([str(ANSIBLE_PLAYBOOK), "--version"], capture_output=True, text=True, check=True).stdout.splitlines()[0]
     libraries = []
-    for name in ("pywinrm", "pyspnego"):
+    for name in ("pypsrp", "psrpcore", "pyspnego") if connection == "psrp" else ("pywinrm", "pyspnego"):
         try:
             libraries.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -424,13 +429,17 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=20, help="server services to lock the hosts down to")
     parser.add_argument("--skip-multi", action="store_true", help="run the single-host case only")
     parser.add_argument("--confirm", type=int, default=None, help="packet_filter_confirm for the role (a confirmed change: one more round trip)")
+    parser.add_argument("--connection", choices=("winrm", "psrp"), default="winrm",
+                        help="ansible-core's connection to the hosts: winrm (WinRS shells) or psrp (pypsrp runspace pools); both NTLM over HTTP")
     options = parser.parse_args()
 
-    print(versions())
+    print(versions(options.connection))
     print(checkout())
     print(f"machine: {os.cpu_count()} CPUs, load average {load()} at the start")
+    print(f"connection: {options.connection}, NTLM with message encryption over HTTP")
+    unit = "one PSRP pipeline in the task's runspace pool" if options.connection == "psrp" else "one command line run"
     print(f"latency: each emulated host sleeps {options.latency * 1000:.0f} ms before answering every HTTP request; a round trip "
-          "(one WinRM Command operation, one command line run) also needs its shell's Create, Receive, Signal and Delete "
+          f"(one WinRM Command operation, {unit}) also needs its shell's Create, Send, Receive, Signal and Delete "
           "and NTLM handshake legs, so it costs several HTTP requests (counted below)")
     services, custom = pick_services(options.services)
     variables = role_vars(services, custom)
@@ -441,7 +450,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-winrm-"))
     try:
-        commands, config, probe_port = predicted(workdir, variables, options.latency)
+        commands, config, probe_port = predicted(workdir, variables, options.latency, options.connection)
         lines = [raw_command(command, probe_port) for command in commands]
         if not any("{{ ansible_port }}" in line for line in lines):
             sys.exit("FAILED: no management filter found in the predicted commands")
@@ -452,10 +461,10 @@ def main() -> int:
         }
         print(f"raw playbook: 1 delete all + {len(lines)} netsh tasks (from the role's --check prediction on a fresh host)")
 
-        single, filters = scenario(workdir / "single", 1, 1, options.latency, playbooks)
+        single, filters = scenario(workdir / "single", 1, 1, options.latency, playbooks, options.connection)
         print_table(f"single host, forks 1 (policies verified equal: {filters} filters)", single, 1, options.latency, breakdown=True)
         if not options.skip_multi:
-            multi, filters = scenario(workdir / "multi", options.hosts, options.forks, options.latency, playbooks)
+            multi, filters = scenario(workdir / "multi", options.hosts, options.forks, options.latency, playbooks, options.connection)
             print_table(f"{options.hosts} hosts, forks {options.forks} (policies verified equal on all {len(playbooks) * options.hosts} hosts: "
                         f"{filters} filters each)", multi, options.hosts, options.latency, breakdown=False)
             one, many = (next(run for run in runs if run.label == "collection|re-run") for runs in (single, multi))
