@@ -10,17 +10,12 @@ answer exactly when the guard called the packet safe. Verdicts the guard flags a
 Windows does not document are not compared (the emulated host has one order; the guard refuses them
 whatever it is).
 
-The case's ports are moved to the port the emulated endpoint listens on (a free loopback port), so
-that a foreign policy permitting "the connection's port" still does. In the PSRP run of the suite the role runs over
-ansible-core's ``psrp`` connection, the new connections are pypsrp runspace pools, and only the PSRP cases and
+The replay itself is lockout_replay.py's (shared with the SSH cases of test_ssh_guard.py). In the PSRP run of the
+suite the role runs over ansible-core's ``psrp`` connection, the new connections are pypsrp runspace pools, and only the PSRP cases and
 one foreign lockout are repeated.
 """
 
 from __future__ import annotations
-
-import ipaddress
-import sys
-from pathlib import Path
 
 import pytest
 import requests
@@ -31,13 +26,8 @@ from pypsrp.powershell import PowerShell, RunspacePool
 from pypsrp.wsman import WSMan
 
 from conftest import CONNECTION, EmulatedHost
-from ipsec_support import task
+from lockout_replay import CASES, SAFE, apply_case, compare_answers
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "plugin_utils"))
-from test_lockout_suite import CASES, SAFE  # noqa: E402  (the unit suite's table)
-
-ROLE = "lockdown.ipsec.packet_filter"
-APPLY = f"{ROLE} : Apply the packet filter policy"
 WINRM_PORTS = (5985, 5986, 15985)  # the suite's winrm and psrp connections
 HOST_ADDRESSES = ("192.0.2.20", "2001:db8::20")
 # Seconds a reachable host has to answer a new connection (NTLM handshake and one command) on a machine
@@ -49,15 +39,6 @@ END_TO_END = [case for case in CASES if case.connection_port in WINRM_PORTS and 
 PSRP_CASES = {"foreign-block-all-stays-assigned"}
 if CONNECTION == "psrp":
     END_TO_END = [case for case in END_TO_END if case.name.startswith("psrp-") or case.name in PSRP_CASES]
-
-
-def moved(value, old: int, new: int):
-    """``value`` with every port ``old`` (an int anywhere in it) as ``new``."""
-    if isinstance(value, dict):
-        return {key: moved(item, old, new) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [moved(item, old, new) for item in value]
-    return new if value == old and not isinstance(value, bool) else value
 
 
 def answers(host: EmulatedHost, source: str, destination: str) -> bool:
@@ -97,26 +78,10 @@ def psrp_answers(host: EmulatedHost) -> bool:
 def test_the_host_answers_exactly_the_packets_the_guard_calls_safe(tmp_path, case):
     host = EmulatedHost(tmp_path, enforce=False)
     try:
-        port = host.management_port
-        if case.foreign:
-            seeded = host.play([task("ipsec_config", {"state": "replaced", "config": moved(case.foreign, case.connection_port, port)}, "seed")])
-            assert seeded.rc == 0, seeded.stdout + seeded.stderr
-        variables = {f"packet_filter_{name}": value for name, value in moved(dict(case.options), case.connection_port, port).items()}
-        variables.update(packet_filter_allow_lockout=True, packet_filter_backup=False)
-        played = host.play([{"name": "packet filter", "ansible.builtin.include_role": {"name": ROLE}}], vars=variables)
-        assert played.rc == 0, played.stdout + played.stderr
-        verdicts = played.task(APPLY)["guard"]
-        assert verdicts and all(verdict["safe"] for verdict in verdicts) == (case.expected == SAFE), verdicts
-
+        verdicts = apply_case(host, case)
         host.endpoint.enforce = True
-        compared = 0
-        for verdict in verdicts:
-            if verdict["destination_port"] != port or verdict["order_dependent"] or verdict["protocol"] != "tcp":
-                continue
-            ipaddress.ip_address(verdict["source"])  # the guard names the address it tried
-            assert answers(host, verdict["source"], verdict["destination"]) == verdict["safe"], (verdict, case.why)
-            compared += 1
+        compared = compare_answers(case, verdicts, host.management_port, lambda source, destination: answers(host, source, destination))
         if case.expected == SAFE:
-            assert compared, f"no packet of the guard was on the connection's port {port}: {verdicts}"
+            assert compared, f"no packet of the guard was on the connection's port {host.management_port}: {verdicts}"
     finally:
         host.close()

@@ -5,28 +5,22 @@ on every session (tests/emulator/emulated_ssh, judged with the emulator's own ev
 The end-to-end lockout suite's SSH cases (tests/unit/plugins/plugin_utils/test_lockout_suite.py, ports 22 and
 2222) run here too: the case's store and role are applied with the guard bypassed, and every packet the guard judged
 on the connection's port becomes a real ssh session from that packet's source as the host sees it, which must be
-answered exactly when the guard called the packet safe (test_lockout_end_to_end.py does the same over WinRM).
+answered exactly when the guard called the packet safe (lockout_replay.py; test_lockout_end_to_end.py does the same
+over WinRM and PSRP).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from emulated_winrm import EmulatedNetwork
 
 from conftest import EmulatedHost
 from ipsec_support import task
+from lockout_replay import APPLY, CASES, ROLE, apply_case, compare_answers
 from packet_check import assert_packets, inbound, read_config
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "plugin_utils"))
-from test_lockout_suite import CASES, SAFE  # noqa: E402  (the unit suite's table)
-
-ROLE = "lockdown.ipsec.packet_filter"
-APPLY = f"{ROLE} : Apply the packet filter policy"
 POLICY = "LD - Packet Filter"
 WEB = {"packet_filter_server_services": ["http", "https"]}
 SSH_PORTS = (22, 2222)  # the suite's ssh connections (ansible_port unset, and ansible_port: 2222)
@@ -126,35 +120,10 @@ def test_a_lockout_forced_past_the_guard_drops_every_later_session(host):
     assert read_config(host)["assigned"] == ""
 
 
-def moved(value, old: int, new: int):
-    """``value`` with every port ``old`` (an int anywhere in it) as ``new``."""
-    if isinstance(value, dict):
-        return {key: moved(item, old, new) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [moved(item, old, new) for item in value]
-    return new if value == old and not isinstance(value, bool) else value
-
-
 @pytest.mark.parametrize("case", END_TO_END, ids=[case.name for case in END_TO_END])
 def test_the_host_answers_exactly_the_packets_the_guard_calls_safe(host, case):
     host.ssh.enforce = False
-    port = host.management_port
-    if case.foreign:
-        seeded = host.play([task("ipsec_config", {"state": "replaced", "config": moved(case.foreign, case.connection_port, port)}, "seed")])
-        assert seeded.rc == 0, seeded.stdout + seeded.stderr
-    variables = {f"packet_filter_{name}": value for name, value in moved(dict(case.options), case.connection_port, port).items()}
-    variables.update(packet_filter_allow_lockout=True, packet_filter_backup=False)
-    played = role(host, variables)
-    assert played.rc == 0, played.stdout + played.stderr
-    verdicts = played.task(APPLY)["guard"]
-    assert verdicts and all(verdict["safe"] for verdict in verdicts) == (case.expected == SAFE), verdicts
-
+    verdicts = apply_case(host, case)
     host.ssh.enforce = True
-    compared = 0
-    for verdict in verdicts:
-        if verdict["destination_port"] != port or verdict["order_dependent"] or verdict["protocol"] != "tcp":
-            continue
-        ipaddress.ip_address(verdict["source"])  # the guard names the address it tried
-        assert answers(host, verdict["source"], verdict["destination"]) == verdict["safe"], (verdict, case.why)
-        compared += 1
-    assert compared, f"no packet of the guard was on the connection's port {port}: {verdicts}"
+    compared = compare_answers(case, verdicts, host.management_port, lambda source, destination: answers(host, source, destination))
+    assert compared, f"no packet of the guard was on the connection's port {host.management_port}: {verdicts}"

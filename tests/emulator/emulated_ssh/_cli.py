@@ -14,56 +14,35 @@ sshd failing to start is exit 1 with its log on stderr.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
 
 from ._host import EmulatedSshHost
 from ._shell_config import SHELLS
-from ._winrm_parts import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES
+from ._winrm_parts import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, serve, server_addresses, stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse arguments, serve until told to stop; returns the exit status."""
     parser = _parser()
     args = parser.parse_args(argv)
-    servers: dict[str, list[str]] = {}
-    for setting in args.server_address:
-        kind, separator, address = setting.partition("=")
-        if not separator:
-            parser.error(f"--server-address {setting!r}: expected TYPE=ADDRESS, e.g. dns=192.0.2.53")
-        servers.setdefault(kind.strip().lower(), []).append(address)
     try:
         host = EmulatedSshHost(args.workdir, shell=args.shell, port=args.port, enforce=not args.no_enforce,
                                controller_address=args.controller_address, host_addresses=args.host_address or DEFAULT_HOST_ADDRESSES,
-                               server_addresses=servers)
+                               server_addresses=server_addresses(args.server_address))
     except ValueError as error:
         parser.error(str(error))  # exits 2
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *dummy: stop.set())
+    stop = stop_on_signals()
     try:
         host.start()
     except RuntimeError as error:
         sys.stderr.write(f"emulated-ssh-host: {error}\n")
         return 1
-    try:
-        if args.ready_file:
-            ready = {"port": host.port, "pid": os.getpid(), "workdir": str(host.workdir), "user": host.user, "shell": host.shell,
-                     "key_file": str(host.key_file), "known_hosts": str(host.known_hosts), "ansible_vars": host.ansible_vars()}
-            temporary = args.ready_file.with_name(args.ready_file.name + ".tmp")
-            temporary.write_text(json.dumps(ready), encoding="utf-8")
-            os.replace(temporary, args.ready_file)
-        print(f"emulated Windows host listening on ssh://{host.user}@127.0.0.1:{host.port} ({host.shell}, pid {os.getpid()})", flush=True)
-        stop.wait()
-    finally:
-        host.stop()
-        if args.ready_file:
-            args.ready_file.unlink(missing_ok=True)
-    return 0
+    ready = {"port": host.port, "pid": os.getpid(), "workdir": str(host.workdir), "user": host.user, "shell": host.shell,
+             "key_file": str(host.key_file), "known_hosts": str(host.known_hosts), "ansible_vars": host.ansible_vars()}
+    banner = f"emulated Windows host listening on ssh://{host.user}@127.0.0.1:{host.port} ({host.shell}, pid {os.getpid()})"
+    return serve(host, stop, args.ready_file, ready, banner)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,13 +17,11 @@ addresses are those of the emulated network (``EmulatedWindowsHost``). A malform
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
-import threading
 from pathlib import Path
 
 from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES
+from ._serve import serve, server_addresses, stop_on_signals
 from ._server import EmulatedWindowsHost
 
 
@@ -36,35 +34,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         parser.error(str(error))  # exits 2
 
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *dummy: stop.set())
+    stop = stop_on_signals()
     host.start()
-    try:
-        if args.ready_file:
-            ready = {"port": host.port, "pid": os.getpid(), "endpoint": host.endpoint, "workdir": str(args.workdir.resolve())}
-            if host.ca_file is not None:
-                ready["ca_file"] = str(host.ca_file.resolve())
-            temporary = args.ready_file.with_name(args.ready_file.name + ".tmp")
-            temporary.write_text(json.dumps(ready), encoding="utf-8")
-            os.replace(temporary, args.ready_file)
-        print(f"emulated Windows host listening on {host.endpoint} (pid {os.getpid()})", flush=True)
-        stop.wait()
-    finally:
-        host.stop()
-        if args.ready_file:
-            args.ready_file.unlink(missing_ok=True)
-    return 0
+    ready = {"port": host.port, "pid": os.getpid(), "endpoint": host.endpoint, "workdir": str(args.workdir.resolve())}
+    if host.ca_file is not None:
+        ready["ca_file"] = str(host.ca_file.resolve())
+    return serve(host, stop, args.ready_file, ready, f"emulated Windows host listening on {host.endpoint} (pid {os.getpid()})")
 
 
 def host_from_arguments(args: argparse.Namespace) -> EmulatedWindowsHost:
     """The (not yet started) host the parsed command line describes; raises ``ValueError`` for a bad address."""
-    servers: dict[str, list[str]] = {}
-    for setting in args.server_address:
-        kind, separator, address = setting.partition("=")
-        if not separator:
-            raise ValueError(f"--server-address {setting!r}: expected TYPE=ADDRESS, e.g. dns=192.0.2.53")
-        servers.setdefault(kind.strip().lower(), []).append(address)
+    servers = server_addresses(args.server_address)
     return EmulatedWindowsHost(args.workdir, accounts={args.user: args.password}, allow_basic=not args.no_basic,
                                latency=args.latency, port=args.port, publish_counters=True,
                                controller_address=args.controller_address, host_addresses=args.host_address or DEFAULT_HOST_ADDRESSES,

@@ -29,8 +29,9 @@ def subprocess_env(emu: Emu) -> dict:
 
 @pytest.fixture
 def winrm_hosts(tmp_path: Path):
-    """A factory of started emulated WinRM hosts, ``make(name="host", cls=EmulatedWindowsHost, **kwargs)``,
-    each in ``tmp_path / name``; every host it made is stopped at teardown."""
+    """A factory of started emulated hosts, ``make(name="host", cls=EmulatedWindowsHost, **kwargs)`` (``cls`` may be
+    any host class with ``start``, ``stop`` and ``env``: EmulatedSshHost too), each in ``tmp_path / name``; every host
+    it made is stopped at teardown, and its armed rollbacks are cancelled."""
     started = []
 
     def make(name: str = "host", cls=emulated_winrm.EmulatedWindowsHost, **kwargs):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,3 +201,33 @@ class Emu:
         assert line.endswith("\r\n") and line.count("\r\n") == 1, line
         assert res.rc == 1, res.rc
         return line
+
+
+def lockdown(host, *permitted: str, assign: bool = True) -> Emu:
+    """Seed 000 on the store of ``host`` (anything with a ``state_file``: a WinRM or an SSH host): permit
+    ``permitted`` (filter specs), block all other inbound traffic, and assign it unless ``assign`` is false."""
+    emu = Emu(host.state_file)
+    emu.ok("add policy name=Lockdown")
+    emu.ok("add filteraction name=Permit action=permit")
+    emu.ok("add filteraction name=Block action=block")
+    if permitted:
+        for spec in permitted:
+            emu.ok(f"add filter filterlist=Management {spec}")
+        emu.ok("add rule name=Management policy=Lockdown filterlist=Management filteraction=Permit")
+    emu.ok("add filter filterlist=All srcaddr=any dstaddr=me")
+    emu.ok("add rule name=All policy=Lockdown filterlist=All filteraction=Block")
+    if assign:
+        emu.ok("set policy name=Lockdown assign=yes")
+    return emu
+
+
+def wait_for_ready_file(path, process, timeout: float = 30.0) -> dict:
+    """The JSON an emulated host's command (``--ready-file path``) writes once it serves; fails the test with the
+    command's output if the command ends first, or if the file does not appear within ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.02)
+    raise AssertionError(f"{path} did not appear within {timeout} s")

@@ -10,7 +10,7 @@ import time
 import pytest
 import requests
 from emu_psrp_support import invoke, runspace_pool
-from emu_support import STUB, Emu, bootstrap_payload
+from emu_support import STUB, Emu, bootstrap_payload, lockdown
 from pypsrp.complex_objects import PSInvocationState
 from pypsrp.host import PSHost, PSHostUserInterface
 from pypsrp.powershell import RunspacePool
@@ -23,20 +23,6 @@ SHORT_TIMEOUTS = {"connection_timeout": 2, "read_timeout": 2, "operation_timeout
 
 def stub_input(commands: list[list[str]], stop_on_error: bool = True) -> list[str]:
     return bootstrap_payload(commands, stop_on_error).decode("ascii").splitlines()
-
-
-def lockdown(host, *permitted: str) -> None:
-    """Seed 000 on the host's store, assigned: permit ``permitted`` (filter specs), block all other inbound traffic."""
-    emu = Emu(host.state_file)
-    for line in ("add policy name=Lockdown", "add filteraction name=Permit action=permit", "add filteraction name=Block action=block"):
-        emu.ok(line)
-    for spec in permitted:
-        emu.ok(f"add filter filterlist=Management {spec}")
-    if permitted:
-        emu.ok("add rule name=Management policy=Lockdown filterlist=Management filteraction=Permit")
-    emu.ok("add filter filterlist=All srcaddr=any dstaddr=me")
-    emu.ok("add rule name=All policy=Lockdown filterlist=All filteraction=Block")
-    emu.ok("set policy name=Lockdown assign=yes")
 
 
 def test_a_policy_blocking_the_port_keeps_pypsrp_out(winrm_host):

@@ -5,6 +5,7 @@ records, settings changed between sessions, no sftp, enforcement of the assigned
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -12,9 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
-import netsh_emulator
 import pytest
-from emu_support import BIN_DIR, STUB_COMMAND, Emu, bootstrap_payload, bootstrap_results
+from emu_support import BIN_DIR, STUB_COMMAND, bootstrap_payload, bootstrap_results, lockdown, wait_for_ready_file
 
 from emulated_ssh import EmulatedSshHost
 from emulated_ssh._host import _is_shell
@@ -25,20 +25,10 @@ NO_ANSWER_AFTER = 4
 
 
 @pytest.fixture
-def ssh_hosts(tmp_path: Path):
-    """A factory of started emulated SSH hosts, ``make(name="host", **kwargs)``, each in ``tmp_path / name``; every host
-    it made is stopped at teardown, and its armed rollbacks are cancelled."""
-    started = []
-
-    def make(name: str = "host", **kwargs) -> EmulatedSshHost:
-        host = EmulatedSshHost(tmp_path / name, **kwargs).start()
-        started.append(host)
-        return host
-
-    yield make
-    for host in started:
-        host.stop()
-        netsh_emulator.cancel_scheduled_tasks(host.env)
+def ssh_hosts(winrm_hosts):
+    """A factory of started emulated SSH hosts, ``make(name="host", **kwargs)``: conftest's host factory with
+    ``cls=EmulatedSshHost`` (each host in ``tmp_path / name``, stopped at teardown, its armed rollbacks cancelled)."""
+    return functools.partial(winrm_hosts, cls=EmulatedSshHost)
 
 
 def ssh(host: EmulatedSshHost, command: str, stdin: bytes = b"", key: Path | None = None, timeout: float = 60,
@@ -124,21 +114,6 @@ def test_settings_changed_between_sessions_reach_the_next_one(ssh_hosts):
     assert settings["env"] == {"NETSH_EMU_STATE": str(host.state_file), "NETSH_EMU_LANG": "zh-CN", "NETSH_EMU_CODEPAGE": "65001"}
 
 
-def lockdown(host: EmulatedSshHost, *permitted: str) -> None:
-    """Seed 000 on the host's store: permit ``permitted`` (filter specs), block all inbound traffic, assign it."""
-    emu = Emu(host.state_file)
-    emu.ok("add policy name=Lockdown")
-    emu.ok("add filteraction name=Permit action=permit")
-    emu.ok("add filteraction name=Block action=block")
-    for spec in permitted:
-        emu.ok(f"add filter filterlist=Management {spec}")
-    if permitted:
-        emu.ok("add rule name=Management policy=Lockdown filterlist=Management filteraction=Permit")
-    emu.ok("add filter filterlist=All srcaddr=any dstaddr=me")
-    emu.ok("add rule name=All policy=Lockdown filterlist=All filteraction=Block")
-    emu.ok("set policy name=Lockdown assign=yes")
-
-
 def test_a_policy_blocking_the_ssh_port_drops_the_session(ssh_hosts):
     host = ssh_hosts()
     lockdown(host)
@@ -211,10 +186,7 @@ def test_the_command_serves_one_host_until_sigterm(tmp_path):
     process = subprocess.Popen([str(BIN_DIR / "emulated-ssh-host"), "--workdir", str(tmp_path / "host"), "--ready-file", str(ready),
                                 "--shell", "powershell", "--no-enforce"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
-        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        info = json.loads(ready.read_text(encoding="utf-8"))
+        info = wait_for_ready_file(ready, process)
         assert info["pid"] == process.pid and info["shell"] == "powershell" and info["ansible_vars"]["ansible_port"] == info["port"]
         argv = ["ssh", "-F", "/dev/null", "-o", f"UserKnownHostsFile={info['known_hosts']}", "-o", "IdentitiesOnly=yes", "-i", info["key_file"],
                 "-p", str(info["port"]), f"{info['user']}@127.0.0.1", SHOW_STORE]

@@ -13,29 +13,12 @@ import time
 import emulated_winrm
 import pytest
 import requests
-from emu_support import Emu
+from emu_support import Emu, lockdown
 from emu_winrm_support import PASSWORD, SHORT_TIMEOUTS, USER, protocol, session
 from emulated_winrm import _cli
 
 SHOW_STORE = "netsh ipsec static show store"
 STORE_LINE = b"\r\nStore                  : Local Store <WIN-EMULATED>\r\n"
-
-
-def lockdown(host, *permitted: str, assign: bool = True) -> Emu:
-    """Seed 000 on the host's store: permit ``permitted`` (filter specs), block all inbound traffic; assign it."""
-    emu = Emu(host.state_file)
-    emu.ok("add policy name=Lockdown")
-    emu.ok("add filteraction name=Permit action=permit")
-    emu.ok("add filteraction name=Block action=block")
-    if permitted:
-        for spec in permitted:
-            emu.ok(f"add filter filterlist=Management {spec}")
-        emu.ok("add rule name=Management policy=Lockdown filterlist=Management filteraction=Permit")
-    emu.ok("add filter filterlist=All srcaddr=any dstaddr=me")
-    emu.ok("add rule name=All policy=Lockdown filterlist=All filteraction=Block")
-    if assign:
-        emu.ok("set policy name=Lockdown assign=yes")
-    return emu
 
 
 def unassign_in_the_file(host) -> None:

@@ -13,7 +13,7 @@ import time
 
 import pytest
 import requests
-from emu_support import BIN_DIR
+from emu_support import BIN_DIR, wait_for_ready_file
 from emu_winrm_support import protocol, run, session, winrm
 
 SHOW_POLICIES = "netsh ipsec static show policy all"
@@ -105,23 +105,13 @@ def test_env_changes_apply_to_the_next_command(winrm_hosts):
     assert failed.status_code == 1 and failed.std_out.startswith(b"ERR IPsec[05073]")
 
 
-def _wait_for(path, process, timeout: float = 15.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))
-        assert process.poll() is None, process.communicate()
-        time.sleep(0.02)
-    raise AssertionError(f"{path} did not appear within {timeout} s")
-
-
 def test_cli_serves_until_sigterm(tmp_path):
     workdir, ready = tmp_path / "host", tmp_path / "ready.json"
     command = [sys.executable, str(BIN_DIR / "emulated-winrm-host"), "--workdir", str(workdir), "--ready-file", str(ready),
                "--user", "alice", "--password", "s3cret", "--no-basic", "--latency", "0.01"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"}) as process:
         try:
-            info = _wait_for(ready, process)
+            info = wait_for_ready_file(ready, process)
             assert info == {"port": info["port"], "pid": process.pid, "endpoint": f"http://127.0.0.1:{info['port']}/wsman",
                             "workdir": str(workdir.resolve())}
             client = winrm.Session(info["endpoint"], auth=("alice", "s3cret"), transport="ntlm", server_cert_validation="ignore")

@@ -5,7 +5,6 @@ enforced on the HTTPS port, the certificate kept across restarts, and ``emulated
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import signal
 import socket
@@ -19,7 +18,7 @@ import pytest
 import requests
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from emu_support import BIN_DIR, Emu
+from emu_support import BIN_DIR, Emu, wait_for_ready_file
 from emu_winrm_support import SHORT_TIMEOUTS, NtlmConnection, create_request, run, winrm
 from emulated_winrm import _cli
 
@@ -233,11 +232,7 @@ def test_cli_https_serves_with_the_ca_in_its_ready_file(tmp_path):
     command = [sys.executable, str(BIN_DIR / "emulated-winrm-host"), "--workdir", str(workdir), "--ready-file", str(ready), "--https"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"}) as process:
         try:
-            deadline = time.monotonic() + 30
-            while not ready.exists():
-                assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-                time.sleep(0.02)
-            info = json.loads(ready.read_text(encoding="utf-8"))
+            info = wait_for_ready_file(ready, process)
             assert info == {"port": info["port"], "pid": process.pid, "endpoint": f"https://127.0.0.1:{info['port']}/wsman",
                             "workdir": str(workdir.resolve()), "ca_file": str((workdir / "ca.pem").resolve())}
             client = winrm.Session(info["endpoint"], auth=("vagrant", "vagrant"), transport="ntlm", ca_trust_path=info["ca_file"])
