@@ -12,7 +12,7 @@ connects to, with the plugin's own default filled in as it does when it connects
 * ``psrp``: ``port``; when unset, 5985 for ``protocol: http`` and 5986 otherwise.
 * ``ssh``, ``paramiko``: ``port``; when unset, 22. (OpenSSH may take another port from
   ``~/.ssh/config``; that file is not read here, so set ``ansible_port`` when it does, see
-  docs/assumptions.md A-80.)
+  docs/assumptions.md A-100.)
 * any other plugin with a ``port`` option: that option when it is set.
 * a plugin without one (``local``): ``None``.
 """
