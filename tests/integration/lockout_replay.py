@@ -16,8 +16,9 @@ from pathlib import Path
 from ipsec_support import task
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "plugins" / "plugin_utils"))
-from test_lockout_suite import CASES, SAFE  # noqa: E402,F401  (the unit suite's table, re-exported)
+from test_lockout_suite import CASES, SAFE  # noqa: E402  (the unit suite's table, re-exported)
 
+__all__ = ["APPLY", "CASES", "ROLE", "SAFE", "apply_case", "compare_answers", "moved"]
 ROLE = "lockdown.ipsec.packet_filter"
 APPLY = f"{ROLE} : Apply the packet filter policy"
 
