@@ -63,12 +63,11 @@ SSH_SHELLS = {"ssh-cmd": "cmd", "ssh-powershell": "powershell"}
 CONNECTION = os.environ.get("LOCKDOWN_TEST_CONNECTION", "local")
 if CONNECTION not in CONNECTION_MODULES:
     raise pytest.UsageError(f"LOCKDOWN_TEST_CONNECTION must be one of {', '.join(CONNECTION_MODULES)}, not {CONNECTION!r}")
-# Tests that need several WinRM endpoints, or a host that enforces its policy on the connection, belong
-# to the WinRM run of the suite.
-collect_ignore = [] if CONNECTION == "winrm" else ["test_multi_host.py", "test_lockout_end_to_end.py"]
-if CONNECTION not in SSH_SHELLS:  # the guard of the SSH port needs an SSH connection
-    collect_ignore.append("test_ssh_guard.py")
-if CONNECTION_MODULES[CONNECTION] is not None:
+if CONNECTION_MODULES[CONNECTION] is None:
+    # The guard of the SSH port needs an SSH connection; tests that need several WinRM endpoints, or a host that
+    # enforces its policy on the connection, belong to the WinRM run of the suite.
+    collect_ignore = ["test_ssh_guard.py"] + ([] if CONNECTION == "winrm" else ["test_multi_host.py", "test_lockout_end_to_end.py"])
+else:
     collect_ignore = sorted(path.name for path in HERE.glob("test_*.py") if path.name not in CONNECTION_MODULES[CONNECTION])
 # The WinRM-over-HTTPS connections -> their ansible_winrm_server_cert_validation (EmulatedWindowsHost.ansible_vars).
 HTTPS_CERT_VALIDATION = {"winrm-https-validate": "validate", "winrm-https-ignore": "ignore"}

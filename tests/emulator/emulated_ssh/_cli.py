@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ._host import EmulatedSshHost
 from ._shell_config import SHELLS
-from ._winrm_parts import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES, serve, server_addresses, stop_on_signals
+from ._winrm_parts import DEFAULT_HOST_ADDRESSES, add_network_arguments, serve, server_addresses, stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,11 +51,5 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--shell", choices=SHELLS, default="cmd", help="the DefaultShell of the emulated Windows OpenSSH")
     parser.add_argument("--port", type=int, default=0, help="TCP port on 127.0.0.1 (0: a free one)")
     parser.add_argument("--ready-file", type=Path, help="written with the port, the pid and the client settings once sshd answers")
-    parser.add_argument("--controller-address", default=DEFAULT_CONTROLLER_ADDRESS,
-                        help="the controller's address as the host sees it (emulated network)")
-    parser.add_argument("--host-address", action="append", default=[], metavar="ADDRESS",
-                        help=f"an address of the host, what 'me' stands for; repeat for several (default {DEFAULT_HOST_ADDRESSES[0]})")
-    parser.add_argument("--server-address", action="append", default=[], metavar="TYPE=ADDRESS",
-                        help="a server the host is configured with (dns, wins, dhcp, gateway); repeat for several")
-    parser.add_argument("--no-enforce", action="store_true", help="do not enforce the assigned IPsec policy on the sessions")
+    add_network_arguments(parser)
     return parser

@@ -20,8 +20,8 @@ import argparse
 import os
 from pathlib import Path
 
-from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES
-from ._serve import serve, server_addresses, stop_on_signals
+from ._enforcement import DEFAULT_HOST_ADDRESSES
+from ._serve import add_network_arguments, serve, server_addresses, stop_on_signals
 from ._server import EmulatedWindowsHost
 
 
@@ -65,12 +65,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--password", default="vagrant")
     parser.add_argument("--no-basic", action="store_true", help="offer NTLM only")
     parser.add_argument("--ready-file", type=Path, help="written with the port and pid once listening")
-    parser.add_argument("--controller-address", default=DEFAULT_CONTROLLER_ADDRESS,
-                        help="the controller's address as the host sees it (emulated network)")
-    parser.add_argument("--host-address", action="append", default=[], metavar="ADDRESS",
-                        help=f"an address of the host, what 'me' stands for; repeat for several (default {DEFAULT_HOST_ADDRESSES[0]})")
-    parser.add_argument("--server-address", action="append", default=[], metavar="TYPE=ADDRESS",
-                        help="a server the host is configured with (dns, wins, dhcp, gateway); repeat for several")
-    parser.add_argument("--no-enforce", action="store_true", help="do not enforce the assigned IPsec policy")
+    add_network_arguments(parser)
     parser.add_argument("--https", action="store_true", help="serve HTTPS with a certificate made for the host (DIR/ca.pem is its CA)")
     return parser

@@ -1,8 +1,9 @@
-"""What the commands ``emulated-winrm-host`` and ``emulated-ssh-host`` share: reading ``--server-address`` settings,
-and serving one started host until SIGTERM or SIGINT with a ready file a caller waits for.
+"""What the commands ``emulated-winrm-host`` and ``emulated-ssh-host`` share: the emulated network's options,
+reading ``--server-address`` settings, and serving one started host until SIGTERM or SIGINT with a ready file a caller waits for.
 
 Contract::
 
+    add_network_arguments(parser)                     # --controller-address, --host-address, --server-address, --no-enforce
     servers = server_addresses(["dns=192.0.2.53"])   # {"dns": ["192.0.2.53"]}; ValueError names a malformed setting
     stop = stop_on_signals()                          # a threading.Event set by SIGTERM or SIGINT (install before start)
     serve(host, stop, ready_file, ready, banner)      # write ready_file (JSON, atomically), print banner, wait for
@@ -11,11 +12,25 @@ Contract::
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import signal
 import threading
 from pathlib import Path
+
+from ._enforcement import DEFAULT_CONTROLLER_ADDRESS, DEFAULT_HOST_ADDRESSES
+
+
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that place the host in the emulated network (``EmulatedNetwork``), and ``--no-enforce``."""
+    parser.add_argument("--controller-address", default=DEFAULT_CONTROLLER_ADDRESS,
+                        help="the controller's address as the host sees it (emulated network)")
+    parser.add_argument("--host-address", action="append", default=[], metavar="ADDRESS",
+                        help=f"an address of the host, what 'me' stands for; repeat for several (default {DEFAULT_HOST_ADDRESSES[0]})")
+    parser.add_argument("--server-address", action="append", default=[], metavar="TYPE=ADDRESS",
+                        help="a server the host is configured with (dns, wins, dhcp, gateway); repeat for several")
+    parser.add_argument("--no-enforce", action="store_true", help="do not enforce the assigned IPsec policy on the controller's packets")
 
 
 def server_addresses(settings: list[str]) -> dict[str, list[str]]:
